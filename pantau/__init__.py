@@ -1,0 +1,3 @@
+"""pantau: election news and social-media monitoring."""
+
+__version__ = "0.1.0"
