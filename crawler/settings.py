@@ -1,0 +1,76 @@
+"""Scrapy settings: the single source of configuration for a crawl.
+
+Every PANTAU_* setting can also be given in the environment (the CLI copies the variables in),
+so a scheduled job can be configured without editing files.
+"""
+
+BOT_NAME = "pantau"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# -- politeness -------------------------------------------------------------------------------
+PANTAU_CONTACT_URL = "https://github.com/pantau-monitor/pantau"
+USER_AGENT = f"pantau/0.1 (election-news monitor; +{PANTAU_CONTACT_URL})"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_TIMEOUT = 30
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Retry-After is honoured up to this many seconds; a longer wait gives up on the URL this run.
+PANTAU_RETRY_AFTER_MAX = 120
+REDIRECT_MAX_TIMES = 5
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# -- bad input --------------------------------------------------------------------------------
+# Pages over this size are abandoned (Scrapy cancels the download and logs the URL).
+PANTAU_MAX_PAGE_BYTES = 5 * 1024 * 1024
+DOWNLOAD_MAXSIZE = PANTAU_MAX_PAGE_BYTES
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+# Discovery is bounded: listing pagination per source is capped by `listing_pages` in the
+# source file, sitemap indexes by this depth, split articles by this many pages.
+PANTAU_SITEMAP_DEPTH = 3
+PANTAU_MAX_ARTICLE_PAGES = 10
+PANTAU_WP_PER_PAGE = 100
+PANTAU_WP_MAX_PAGES = 50
+
+# -- where things go ---------------------------------------------------------------------------
+PANTAU_STORE = None  # default: $PANTAU_STORE or data/pantau.db
+PANTAU_SOURCES = None  # default: crawler/sources/ (a YAML file or folder)
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.RetryAfterMiddleware": 550,
+    "crawler.middlewares.StaySafeMiddleware": 560,
+}
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.SourceStatsMiddleware": 50,
+}
+
+# One class per job, in the order of the design: clean, language, keywords, stories, alerts,
+# store, and Elasticsearch when ELASTICSEARCH_URL is set (otherwise it disables itself).
+ITEM_PIPELINES = {
+    "pipelines.clean.CleanPipeline": 100,
+    "pipelines.language.LanguagePipeline": 200,
+    "pipelines.tagging.TaggingPipeline": 300,
+    "pipelines.dedup.DedupClusterPipeline": 400,
+    "pipelines.alerts.AlertsPipeline": 500,
+    "pipelines.store.StorePipeline": 600,
+    "pipelines.elasticsearch.ElasticsearchPipeline": 700,
+}
+
+FEED_EXPORT_ENCODING = "utf-8"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+LOG_LEVEL = "INFO"
+
+EXTENSIONS = {"crawler.progress.ProgressReporter": 500}
+PANTAU_PROGRESS = False  # `pantau crawl` turns it on
+PANTAU_PROGRESS_INTERVAL = 2.0

@@ -1,0 +1,1 @@
+"""Subcommands of `pantau`; each module has register(subparsers)."""
