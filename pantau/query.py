@@ -208,14 +208,12 @@ def _range(node: tree.Range, fld: str | None) -> Node:
     if fld not in DATE_FIELDS:
         raise QueryError(f"ranges work on date fields ({', '.join(DATE_FIELDS)}), not {fld!r}")
     bounds = []
-    for raw in (str(node.low), str(node.high)):
+    for raw, is_high in ((str(node.low), False), (str(node.high), True)):
         if raw == "*":
             bounds.append(None)
             continue
-        moment = parse_when(raw.strip('"'))
-        if moment is None:
-            raise QueryError(f"cannot read date {raw!r} in range")
-        bounds.append(moment.timestamp())
+        low, high = _day_bounds(raw.strip('"'))
+        bounds.append(high if is_high else low)  # an inclusive bare day covers the whole day
     return DateRange(fld, bounds[0], bounds[1])
 
 
