@@ -8,6 +8,7 @@ from pantau.clustering.index import (
     IndexMismatch,
     SameSourceCopy,
 )
+from pantau.clustering.summary import cluster_summary
 from pantau.clustering.text import body_shingles, normalize_words, shingles, strip_boilerplate
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "IndexMismatch",
     "SameSourceCopy",
     "body_shingles",
+    "cluster_summary",
     "normalize_words",
     "shingles",
     "strip_boilerplate",

@@ -27,13 +27,13 @@ from typing import Literal
 
 from datasketch import LeanMinHash
 
-from pantau.clustering.signature import SCHEME, BandLayout, Signer, band_keys
+from pantau.clustering.signature import HASH_NAME, SCHEME, BandLayout, Signer, band_keys
 from pantau.clustering.text import DEFAULT_SHINGLE_SIZES
 from pantau.urls import content_hash as text_hash
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_THRESHOLD = 0.35
+DEFAULT_THRESHOLD = 0.3  # tuned by benchmarks/cluster_quality.py
 DEFAULT_PERMUTATIONS = 128
 # Candidates sharing the most bands are checked first; a bucket crowded by thousands of
 # near-identical posts must not make one lookup compare against all of them.
@@ -144,6 +144,8 @@ class ClusterIndex:
         shingle_sizes: Iterable[int] = DEFAULT_SHINGLE_SIZES,
         transaction: Callable[[], AbstractContextManager[object]] | None = None,
     ) -> None:
+        if not 0.0 < threshold < 1.0:
+            raise ValueError(f"cluster threshold must be between 0 and 1, got {threshold!r}")
         self.conn = conn
         self.threshold = float(threshold)
         self.signer = Signer(num_perm=num_perm, seed=seed, shingle_sizes=shingle_sizes)
@@ -155,16 +157,21 @@ class ClusterIndex:
 
     # -- set-up ---------------------------------------------------------------------------------
     def _load_layout(self) -> BandLayout:
-        """Check the stored settings against ours; the band layout of an existing index wins."""
-        wanted = BandLayout.for_threshold(self.threshold, self.signer.num_perm)
+        """Check the stored settings against ours; the band layout of an existing index wins.
+
+        Choosing a layout costs datasketch ~0.1 s of numeric integration, so it is done only
+        for a new index or a changed threshold, not on every open.
+        """
         settings = {
             "scheme": SCHEME,
+            "hash": HASH_NAME,
             "num_perm": str(self.signer.num_perm),
             "seed": str(self.signer.seed),
             "shingle_sizes": ",".join(map(str, self.signer.shingle_sizes)),
         }
         stored = dict(self.conn.execute("SELECT name, value FROM cluster_meta").fetchall())
         if not stored:
+            wanted = BandLayout.for_threshold(self.threshold, self.signer.num_perm)
             rows = {**settings, "bands": str(wanted.bands), "rows": str(wanted.rows)}
             rows["threshold"] = str(self.threshold)
             self.conn.executemany("INSERT INTO cluster_meta VALUES (?, ?)", rows.items())
@@ -181,6 +188,9 @@ class ClusterIndex:
                 + "); set them back, or drop the cluster_* tables to rebuild from new articles"
             )
         layout = BandLayout(bands=int(stored["bands"]), rows=int(stored["rows"]))
+        if float(stored["threshold"]) == self.threshold:
+            return layout
+        wanted = BandLayout.for_threshold(self.threshold, self.signer.num_perm)
         if layout != wanted:
             logger.warning(
                 "cluster threshold %s would use %d bands x %d rows; the index keeps its %d x %d "
@@ -219,6 +229,15 @@ class ClusterIndex:
             if known is not None:
                 return self._update(known, body, content_hash, published_ts)
             return self._insert(doc_id, source, body, content_hash, published_ts, now)
+
+    def similar(self, body: str | None) -> list[tuple[str, str, float]]:
+        """(doc id, cluster id, estimated Jaccard) of indexed articles at or above the
+        threshold, most similar first; reads only, for look-ups such as "who else ran this"."""
+        signature, _ = self.signer.sign(body)
+        if signature is None:
+            return []
+        found = self._scored_candidates(signature)
+        return [(doc_id, cluster_id, sim) for sim, _, doc_id, cluster_id in sorted(found)]
 
     def get(self, doc_id: str) -> Assignment | None:
         """The current cluster of an indexed article, or None when it was never added."""
@@ -335,7 +354,16 @@ class ClusterIndex:
         return rows[0] if rows else None
 
     def _near_match(self, signature: LeanMinHash) -> tuple[tuple[str, str], float] | None:
-        """(doc id, cluster id) of the most similar indexed article at or above the threshold."""
+        """(doc id, cluster id) of the most similar indexed article at or above the threshold;
+        between equally similar ones, the earlier."""
+        found = self._scored_candidates(signature)
+        if not found:
+            return None
+        negated, _, doc_id, cluster_id = min(found)
+        return (doc_id, cluster_id), -negated
+
+    def _scored_candidates(self, signature: LeanMinHash) -> list[tuple[float, float, str, str]]:
+        """(-similarity, order_ts, doc id, cluster id) of LSH candidates at or above threshold."""
         keys = band_keys(signature, self.layout)
         marks = ",".join("?" * len(keys))
         rows = self.conn.execute(
@@ -344,18 +372,12 @@ class ClusterIndex:
             "GROUP BY sig ORDER BY shared DESC LIMIT ?) c ON c.sig = s.sig",
             (*keys, MAX_CANDIDATES),
         ).fetchall()
-        best: tuple[float, float, str, str] | None = None
+        found = []
         for doc_id, cluster_id, blob, order_ts in rows:
             similarity = signature.jaccard(self.signer.from_blob(blob))
-            if similarity < self.threshold:
-                continue
-            # Highest similarity wins; between equals, the earlier article.
-            candidate = (-similarity, order_ts, doc_id, cluster_id)
-            if best is None or candidate < best:
-                best = candidate
-        if best is None:
-            return None
-        return (best[2], best[3]), -best[0]
+            if similarity >= self.threshold:
+                found.append((-similarity, order_ts, doc_id, cluster_id))
+        return found
 
     def _write_bands(self, sig: int, signature: LeanMinHash) -> None:
         self.conn.executemany(

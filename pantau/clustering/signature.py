@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import struct
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -20,6 +21,10 @@ from pantau.clustering.text import DEFAULT_SHINGLE_SIZES, body_shingles
 
 SCHEME = "affine32"  # datasketch >= 2.0 default; stored blobs are only comparable within it
 _BLOB_DTYPE = np.dtype("<u4")
+# Shingles are hashed with CRC-32 (C speed, stable across processes; datasketch's affine32
+# scheme mixes it with the MurmurHash3 finalizer before permuting), not SHA-1: hashing is most
+# of the cost of a signature. Changing it invalidates stored signatures (see HASH_NAME).
+HASH_NAME = "crc32"
 # False negatives lose a republication for good; false candidates only cost one comparison, so
 # the band layout leans towards recall.
 LSH_WEIGHTS = (0.3, 0.7)
@@ -64,7 +69,11 @@ class Signer:
         if not shingles:
             return None
         minhash = MinHash(
-            num_perm=self.num_perm, seed=self.seed, permutations=self._permutations, scheme=SCHEME
+            num_perm=self.num_perm,
+            seed=self.seed,
+            hashfunc=zlib.crc32,
+            permutations=self._permutations,
+            scheme=SCHEME,
         )
         minhash.update_batch([s.encode("utf-8") for s in shingles])
         return LeanMinHash(minhash)

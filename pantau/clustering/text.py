@@ -21,6 +21,7 @@ _TAIL_MARKER = re.compile(
 # Anything that is not a letter or digit separates words (hyphenated reduplication
 # "nilai-nilai" becomes two words, "1.321" two numbers, quotes and dashes vanish).
 _NON_WORD = re.compile(r"[\W_]+")
+_COMBINING = re.compile(r"[\u0300-\u036f]")
 
 DEFAULT_SHINGLE_SIZES: tuple[int, ...] = (3,)
 
@@ -38,9 +39,9 @@ def strip_boilerplate(body: str) -> str:
 
 def normalize_words(text: str) -> list[str]:
     """Lower-cased words without punctuation or diacritics ("Pemilu, 2024!" -> pemilu 2024)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NON_WORD.sub(" ", plain.casefold()).split()
+    if not text.isascii():  # most Indonesian text is plain ASCII: skip the Unicode work
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    return _NON_WORD.sub(" ", text.casefold()).split()
 
 
 def shingles(words: list[str], sizes: Iterable[int] = DEFAULT_SHINGLE_SIZES) -> set[str]:
