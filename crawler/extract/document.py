@@ -1,0 +1,103 @@
+"""Bytes or text in, one lxml tree out: the only place a page is parsed.
+
+Everything downstream (metadata, selectors, main text, pagination) works on this tree, so a
+page costs one parse. Decoding follows what the bytes say about themselves, with one practical
+exception: bytes that are valid UTF-8 are read as UTF-8 even when a meta tag claims Latin-1,
+because Indonesian portals often declare iso-8859-1 and serve UTF-8, and a text in a single-byte
+charset that happens to be valid UTF-8 is vanishingly rare.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from lxml import etree
+
+# Past this many characters a page is cut (with a warning): the cost of a parse grows with
+# size, and no news article is anywhere near this long.
+MAX_CHARS = 4_000_000
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+# Browsers read these labels as windows-1252 (WHATWG Encoding), and so do we.
+_AS_CP1252 = frozenset({"iso-8859-1", "iso8859-1", "latin-1", "latin1", "us-ascii", "ascii"})
+
+_FEED_ROOT = re.compile(
+    r"\s*(?:<!--.*?-->\s*|<!doctype[^>]*>\s*|<\?.*?\?>\s*)*<(rss|feed|rdf:rdf|urlset|sitemapindex)\b",
+    re.I | re.S,
+)
+_BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b")
+
+# remove_blank_text drops whitespace-only text between block elements in C (libxml2 keeps it
+# where it separates inline words), so the Python passes see far fewer text nodes.
+_PARSER = etree.HTMLParser(
+    encoding="utf-8",
+    collect_ids=False,
+    remove_comments=True,
+    remove_pis=True,
+    remove_blank_text=True,
+    huge_tree=True,
+)
+
+
+class NotAPage(ValueError):
+    """The input is not an HTML page (a feed, an image, a PDF, empty): nothing to extract."""
+
+
+def decode(data: bytes, warnings: list[str]) -> str:
+    """Decode page bytes: BOM, then valid UTF-8, then the declared charset, then UTF-8 lossy."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    match = _META_CHARSET.search(data[:4096])
+    if match is not None:
+        label = match.group(1).decode("ascii", errors="replace").lower()
+        if label in _AS_CP1252:
+            label = "cp1252"
+        try:
+            return data.decode(label, errors="replace")
+        except LookupError:
+            warnings.append(f"unknown charset {label!r} in meta; decoded as UTF-8")
+    else:
+        warnings.append("bytes are not UTF-8 and declare no charset; decoded as UTF-8")
+    return data.decode("utf-8", errors="replace")
+
+
+def parse(html: str | bytes, warnings: list[str]) -> etree._Element:
+    """Parse a page into an lxml tree rooted at <html>; NotAPage when it is no HTML page."""
+    if isinstance(html, bytes):
+        if html[:64].lstrip().startswith(_BINARY_MAGIC) or b"\x00" in html[:1024]:
+            raise NotAPage("binary content, not an HTML page")
+        html = decode(html, warnings)
+    elif not isinstance(html, str):
+        raise TypeError(f"html must be str or bytes, not {type(html).__name__}")
+    if len(html) > MAX_CHARS:
+        warnings.append(f"page of {len(html)} characters cut to the first {MAX_CHARS}")
+        html = html[:MAX_CHARS]
+    html = _XML_DECLARATION.sub("", html, count=1)
+    if not html.strip():
+        raise NotAPage("empty document")
+    feed = _FEED_ROOT.match(html[:4096])
+    if feed is not None:
+        raise NotAPage(f"an XML document <{feed.group(1)}> (a feed or sitemap), not an HTML page")
+    if html[:4096].count("\ufffd") > 200:
+        raise NotAPage("mostly undecodable bytes, not an HTML page")
+    # NUL characters end libxml2's input early; surrogates cannot be encoded.
+    data = html.replace("\x00", "").encode("utf-8", errors="replace")
+    try:
+        root = etree.fromstring(data, parser=_PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as error:
+        raise NotAPage(f"unparseable document: {error}") from None
+    if root is None:
+        raise NotAPage("empty document")
+    return root

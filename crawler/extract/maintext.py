@@ -1,0 +1,375 @@
+"""The generic main-text extractor: find the element that holds the article, read its paragraphs.
+
+One pass over the page attributes every piece of text to the block element that shows it
+(inline tags such as <b>, <a>, <span> pass their text up), counting link text apart. Blocks with
+enough non-link text are paragraphs; each paragraph scores for its parent and, halved, for its
+grandparent (text written straight into a <div>, as older portals do with <br><br>, counts as a
+paragraph of that div). The best few candidates are discounted by their link density and by
+class names that say "sidebar", "comments", "related"; the winner is rendered to paragraphs,
+skipping boilerplate inside it (share bars, "Baca juga" boxes, captions, ads).
+
+Rendering is shared with selector overrides, so a source's `body` selector gets the same
+cleaning as the generic path.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from lxml import etree
+
+from .dates import find_date, parse_date
+from .text import squash
+
+# Removed from the whole tree before anything is scored: never article text.
+JUNK_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "math",
+    "iframe",
+    "object",
+    "embed",
+    "canvas",
+    "video",
+    "audio",
+    "map",
+    "button",
+    "select",
+    "textarea",
+    "input",
+    "option",
+)
+
+_INLINE = frozenset(
+    "a abbr b bdi bdo big cite code data del dfn em font i ins kbd mark q s samp small span "
+    "strike strong sub sup time tt u var wbr label".split()
+)
+_PARAGRAPH_TAGS = frozenset("p pre blockquote li dd dt h2 h3 h4 h5 h6 td th".split())
+# Never body text, wherever they sit.
+_SKIP_TAGS = frozenset("nav footer aside form figure figcaption header h1 head title".split())
+# Class or id words that mark boilerplate inside an article container.
+_BOILERPLATE = re.compile(
+    r"(?:^|[\s_-])(?:comments?|komentar|respond|reply|share\w*|sharing|social\w*|sosmed|"
+    r"socmed|related\w*|terkait|recommend\w*|rekomendasi|populer|popular|terpopuler|"
+    r"trending|baca|bacajuga|also|readmore|sidebar\w*|widget\w*|banner\w*|iklan|ads|ad|"
+    r"advert\w*|adsense|sponsor\w*|promo\w*|breadcrumbs?|paginat\w*|pager|paging|navigation|"
+    r"navbar|nav|menu\w*|footer|masthead|tags|tag|caption\w*|keterangan|credit|author\w*|"
+    r"byline|penulis|reporter|editor|newsletter|subscri\w*|login|modal|popup|cookie|"
+    r"toolbar|rating|outbrain|taboola|disqus|yarpp|jp|crp|rp4wp|date|time|meta|"
+    r"video|gallery|thumbnail|infografis|topik|topic|lihat)(?:$|[\s_-])",
+    re.I,
+)
+# Stronger evidence, used to discount whole candidates on the page.
+_NOT_ARTICLE = re.compile(
+    r"comment|komentar|sidebar|widget|related|terkait|populer|popular|trending|recommend|"
+    r"footer|menu|navbar|share|social|iklan|banner|advert",
+    re.I,
+)
+_ARTICLE_HINT = re.compile(
+    r"article|artikel|content|konten|entry|story|berita|detail|isi|body|text|post|read|main",
+    re.I,
+)
+_AUTHOR_HINT = re.compile(r"author|byline|penulis|reporter|editor|redaktur", re.I)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+# Lines that outlets insert into the text and that are not part of it.
+_RELATED_LINE = re.compile(
+    r"^\W*(?:(?:baca|simak|lihat|tonton|saksikan|klik|cek|read)\s+"
+    r"(?:juga|pula|selengkapnya|also|berita|artikel|video|info)\b|baca\s*:|"
+    r"(?:berita|artikel)\s+(?:terkait|lainnya|menarik)\b|check\s+also\b|related\s+posts?\b|"
+    r"you\s+may\s+also\s+like\b|ikuti\s+(?:berita|kami|update)|"
+    r"dapatkan\s+(?:berita|update|informasi)\b)",
+    re.I,
+)
+_LABEL_LINE = re.compile(
+    r"^\W*(?:advertisement|iklan|ads|scroll to (?:continue|resume)(?: with)? content|"
+    r"tags?|topik|topic|share|bagikan|komentar|comments?|loading\.*|sebelumnya|"
+    r"selanjutnya|berikutnya|next|previous|halaman\s*\d+(?:\s*(?:dari|of)\s*\d+)?|"
+    r"\d+\s*(?:/|dari|of)\s*\d+|hal(?:aman)?\.?\s*:?(?:\s*\d+)*|page\s*\d*|"
+    r"(?:\d+\s+)+selanjutnya|tutup|close|print|cetak)\W*$",
+    re.I,
+)
+_ROLE_LINE = re.compile(
+    r"^\W*(?:reporter|repoter|redaktur|editor|penulis|pewarta|kontributor|penyunting|"
+    r"fotografer|oleh|by)\s*:",
+    re.I,
+)
+_DATELINE_END = re.compile(r"(?:-|--|–|—|:)\s*$")
+
+MIN_PARAGRAPH = 25  # non-link characters for a block to count as a paragraph
+MIN_BODY = 80  # characters below which a body is taken as absent
+
+
+@dataclass
+class Body:
+    paragraphs: list[str] = field(default_factory=list)
+    bylines: list[str] = field(default_factory=list)
+    container: etree._Element | None = None
+
+    @property
+    def text(self) -> str | None:
+        text = "\n\n".join(self.paragraphs)
+        return text if len(text) >= MIN_BODY else None
+
+
+def strip_junk(root: etree._Element) -> list[str]:
+    """Remove never-text elements; return the figure captions (kept for photo pages)."""
+    etree.strip_elements(root, *JUNK_TAGS, with_tail=False)
+    return [text for text in (squash(c.xpath("string()")) for c in root.iter("figcaption")) if text]
+
+
+# Subtrees the scoring pass does not enter: menus, teaser lists and page furniture hold most of
+# a portal's elements and never the article's paragraphs (an article's own bullet list is
+# still rendered once its container is chosen). A page scored empty this way is scored again
+# in full.
+_SCORING_SKIP = frozenset({"ul", "ol", "nav", "footer", "aside", "header", "select", "menu"})
+
+
+def _text_owners(body: etree._Element, skip: frozenset[str]) -> dict[etree._Element, list[int]]:
+    """Block element -> [characters, link characters, commas] of the text it displays.
+
+    The hot loop of extraction: one visit per element of the page.
+    """
+    inline = _INLINE
+    owners: dict[etree._Element, list[int]] = {}
+
+    def credit(owner: etree._Element, text: str) -> None:
+        n = len(text.strip())
+        if not n:
+            return
+        link, tag = False, owner.tag
+        while tag in inline:  # <b>, <a>, <span> pass their text up to the block showing it
+            if tag == "a":
+                link = True
+            owner = owner.getparent()
+            if owner is None:
+                return
+            tag = owner.tag
+        counts = owners.get(owner)
+        if counts is None:
+            owners[owner] = [n, n if link else 0, text.count(",")]
+        else:
+            counts[0] += n
+            counts[1] += n if link else 0
+            counts[2] += text.count(",")
+
+    walker = etree.iterwalk(body, events=("start",))
+    for _, element in walker:
+        if element.tag in skip:
+            walker.skip_subtree()
+        else:
+            text = element.text
+            if text is not None and len(text) > 2:
+                credit(element, text)
+        text = element.tail
+        if text is not None and len(text) > 2 and element is not body:
+            credit(element.getparent(), text)
+    return owners
+
+
+def find_container(root: etree._Element) -> etree._Element | None:
+    """The element most likely to hold the article text, or None on a page without text."""
+    body = root.find("body")
+    if body is None:
+        body = root
+    owners = _text_owners(body, _SCORING_SKIP)
+    found, paragraph_chars = _best_candidate(owners)
+    if found is None or paragraph_chars < _ENOUGH_TEXT:
+        owners = _text_owners(body, frozenset())
+        found, paragraph_chars = _best_candidate(owners)
+    return found
+
+
+_ENOUGH_TEXT = 300  # paragraph characters outside lists and page furniture
+
+
+def _best_candidate(
+    owners: dict[etree._Element, list[int]],
+) -> tuple[etree._Element | None, int]:
+    """The best-scoring container and the paragraph characters seen on the page."""
+    scores: dict[etree._Element, float] = {}
+    paragraph_chars = 0
+    for block, (chars, link_chars, commas) in owners.items():
+        if chars - link_chars < MIN_PARAGRAPH:
+            continue
+        paragraph_chars += chars - link_chars
+        # Text written straight into a <div> is a paragraph whose parent is that div.
+        parent = block.getparent() if block.tag in _PARAGRAPH_TAGS else block
+        if parent is None:
+            continue
+        score = 1.0 + commas + min((chars - link_chars) / 100.0, 3.0)
+        scores[parent] = scores.get(parent, 0.0) + score
+        grandparent = parent.getparent()
+        if grandparent is not None:
+            scores[grandparent] = scores.get(grandparent, 0.0) + score / 2
+    if not scores:
+        return None, 0
+    top = sorted(scores, key=scores.__getitem__, reverse=True)[:5]
+    best, best_score = None, 0.0
+    for candidate in top:
+        score = scores[candidate] * (1.0 - _link_density(candidate, owners))
+        hint = f"{candidate.get('class') or ''} {candidate.get('id') or ''}"
+        if candidate.tag in ("nav", "footer", "aside", "header", "form") or (
+            _NOT_ARTICLE.search(hint) and not _ARTICLE_HINT.search(hint)
+        ):
+            score *= 0.3
+        elif candidate.tag == "article" or _ARTICLE_HINT.search(hint):
+            score *= 1.25
+        if score > best_score:
+            best, best_score = candidate, score
+    return best, paragraph_chars
+
+
+_COUNT_ELEMENTS = etree.XPath("count(.//*)")
+
+
+def _link_density(candidate: etree._Element, owners: dict[etree._Element, list[int]]) -> float:
+    """Share of the candidate's text inside links (menus and teaser lists are mostly links)."""
+    chars = link_chars = 0
+    if _COUNT_ELEMENTS(candidate) > 1500:  # the whole page, or nearly: not worth a walk
+        return 0.5
+    for element in candidate.iter():
+        counts = owners.get(element)
+        if counts is not None:
+            chars += counts[0]
+            link_chars += counts[1]
+    return min(link_chars / chars, 1.0) if chars else 1.0
+
+
+def render(
+    containers: list[etree._Element], *, title: str | None = None, clean: bool = True
+) -> Body:
+    """Paragraphs of the given elements, boilerplate skipped and related-link lines dropped."""
+    result = Body(container=containers[0] if containers else None)
+    raw: list[tuple[str, int]] = []
+    for container in containers:
+        raw.extend(_walk(container, result.bylines, clean))
+    folded_title = (title or "").casefold()
+    paragraphs: list[str] = []
+    for text, link_chars in raw:
+        if link_chars >= 0.8 * len(text):  # a bare link: a related article, a tag, a menu
+            continue
+        if _RELATED_LINE.match(text) or _LABEL_LINE.match(text):
+            continue
+        if _ROLE_LINE.match(text) and len(text) < 150:
+            result.bylines.append(text)
+            continue
+        if text.casefold() == folded_title:
+            continue
+        if len(text) < 60 and parse_date(text) is not None:
+            continue
+        if paragraphs and _DATELINE_END.search(paragraphs[-1]) and len(paragraphs[-1]) < 40:
+            paragraphs[-1] = f"{paragraphs[-1]} {text}"  # "Jakarta -" + the first paragraph
+            continue
+        paragraphs.append(text)
+    result.paragraphs = paragraphs
+    return result
+
+
+def _walk(container: etree._Element, bylines: list[str], clean: bool) -> list[tuple[str, int]]:
+    paragraphs: list[tuple[str, int]] = []
+    pieces: list[str] = []
+    link_chars = 0
+    in_link = 0
+
+    def flush() -> None:
+        nonlocal link_chars
+        if pieces:
+            text = squash("".join(pieces))
+            if text:
+                paragraphs.append((text, link_chars))
+            pieces.clear()
+        link_chars = 0
+
+    def add(text: str | None) -> None:
+        nonlocal link_chars
+        if text:
+            pieces.append(text)
+            if in_link:
+                link_chars += len(text.strip())
+
+    walker = etree.iterwalk(container, events=("start", "end"))
+    for event, element in walker:
+        tag = element.tag
+        if event == "start":
+            if element is not container and clean and _is_boilerplate(element, tag, bylines):
+                walker.skip_subtree()  # its "end" event is skipped too: handle the tail here
+                if tag not in _INLINE:
+                    flush()
+                add(element.tail)
+                continue
+            if tag == "br" or tag not in _INLINE:
+                flush()
+            if tag == "a":
+                in_link += 1
+            add(element.text)
+        else:
+            if element is container:
+                break
+            if tag == "a":
+                in_link -= 1
+            if tag not in _INLINE:
+                flush()
+            add(element.tail)
+    flush()
+    return paragraphs
+
+
+def _is_boilerplate(element: etree._Element, tag: str, bylines: list[str]) -> bool:
+    if tag in _SKIP_TAGS:
+        return True
+    style = element.get("style")
+    if style and _HIDDEN_STYLE.search(style):
+        return True
+    hint = element.get("class")
+    ident = element.get("id")
+    if ident:
+        hint = f"{hint} {ident}" if hint else ident
+    if hint and _BOILERPLATE.search(hint):
+        if _AUTHOR_HINT.search(hint):
+            text = squash(element.xpath("string()"))
+            if 0 < len(text) < 150:
+                bylines.append(text)
+        return True
+    return False
+
+
+def printed_date(
+    anchor: etree._Element | None, *, now: datetime | None = None
+) -> tuple[str | None, str | None]:
+    """A date printed next to the headline (or the body): (ISO date, the text it came from).
+
+    Looks at the text nodes right after the anchor first, then right before it. Only a date
+    with a time of day counts (or a relative one, "2 jam yang lalu", when `now` is known): a
+    bare date near the headline is as often an event in the text ("Rabu (18/1/2023)").
+    """
+    if anchor is None:
+        return None, None
+    for axis in (_FOLLOWING, _PRECEDING):
+        texts = axis(anchor)
+        if axis is _PRECEDING:
+            texts = list(reversed(texts))
+        for text in texts:
+            text = squash(text)
+            if not 5 <= len(text) <= 120:
+                continue
+            if _CLOCK.search(text):
+                found = find_date(text, now=now)
+            elif now is not None and _RELATIVE.search(text):
+                found = parse_date(text, now=now)
+            else:
+                continue
+            if found is not None:
+                return found, text
+    return None, None
+
+
+_CLOCK = re.compile(r"\d[:.]\d\d(?!\d)")
+_RELATIVE = re.compile(r"\b(?:lalu|ago|kemarin|yesterday)\b", re.I)
+_FOLLOWING = etree.XPath("following::text()[position() <= 40]")
+_PRECEDING = etree.XPath("preceding::text()[position() <= 25]")

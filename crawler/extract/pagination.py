@@ -1,0 +1,112 @@
+"""Articles split over several pages: find the URL of the next page of the same article.
+
+A link counts only when its URL is the current one with its page number raised by one
+("?page=2", "?hal=3", ".../2", ".../1/slug" -> ".../2/slug"): a "Berita Selanjutnya" link to
+another article, or any other URL, never does. Links are looked for near the article text (in
+the body container and up to three ancestors around it), because a listing page has the same
+"?page=2" links in its site-wide pagination; the page's <link rel="next"> is trusted only on
+pages that declare themselves articles.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlsplit
+
+from lxml import etree
+
+from .text import absolute_url, squash
+
+_PAGE_PARAMS = frozenset({"page", "hal", "halaman", "p", "pg", "paged", "part", "pagenum", "pages"})
+_NEXT_TEXT = re.compile(
+    r"^\W*(?:selanjutnya|berikutnya|lanjut(?:kan)?|next(?: page)?|halaman (?:berikutnya|"
+    r"selanjutnya)|›|»|>|>>|→)\W*$",
+    re.I,
+)
+_ANCESTORS = 3
+
+
+def is_next_page_of(current: str, candidate: str) -> bool:
+    """True when `candidate` is `current` with its page number raised by one."""
+    try:
+        a, b = urlsplit(current), urlsplit(candidate)
+    except ValueError:
+        return False
+    if (a.hostname or "").removeprefix("www.") != (b.hostname or "").removeprefix("www."):
+        return False
+    path_a, path_b = a.path.rstrip("/"), b.path.rstrip("/")
+    query_a, query_b = dict(parse_qsl(a.query)), dict(parse_qsl(b.query))
+    if path_a == path_b:
+        return _query_is_next(query_a, query_b)
+    if query_a != query_b and not _only_page_params_differ(query_a, query_b):
+        return False
+    return _path_is_next(path_a.split("/"), path_b.split("/"))
+
+
+def _query_is_next(query_a: dict[str, str], query_b: dict[str, str]) -> bool:
+    changed = {
+        key for key in query_a.keys() | query_b.keys() if query_a.get(key) != query_b.get(key)
+    }
+    if len(changed) != 1:
+        return False
+    key = changed.pop()
+    after = query_b.get(key, "")
+    if not after.isdigit():
+        return False
+    before = query_a.get(key)
+    if before is None:  # page 1 carries no number: the next page is 2
+        return key.lower() in _PAGE_PARAMS and int(after) == 2
+    return before.isdigit() and int(after) == int(before) + 1
+
+
+def _only_page_params_differ(query_a: dict[str, str], query_b: dict[str, str]) -> bool:
+    keys = {key for key in query_a.keys() | query_b.keys() if query_a.get(key) != query_b.get(key)}
+    return all(key.lower() in _PAGE_PARAMS for key in keys)
+
+
+def _path_is_next(a: list[str], b: list[str]) -> bool:
+    if len(b) == len(a) + 1 and b[:-1] == a:  # ".../slug" -> ".../slug/2"
+        return b[-1] == "2"
+    if len(b) == len(a) + 2 and b[:-2] == a:  # ".../slug" -> ".../slug/page/2"
+        return b[-2].lower() in _PAGE_PARAMS and b[-1] == "2"
+    if len(a) != len(b):
+        return False
+    differing = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    if len(differing) != 1:
+        return False
+    x, y = a[differing[0]], b[differing[0]]
+    return x.isdigit() and y.isdigit() and int(y) == int(x) + 1 and int(y) < 1000
+
+
+def next_page_near(
+    container: etree._Element | None, url: str, rel_next: str | None, trust_rel_next: bool
+) -> str | None:
+    """The next-page URL among the links around the article text, else <link rel="next">."""
+    parts = urlsplit(url)
+    # Every next-page URL of this article repeats its slug (the longest path segment) or, for
+    # query-only addresses, its query: a cheap filter before any URL is parsed.
+    key = max(parts.path.split("/"), key=len) or parts.query
+    if container is not None and key:
+        scope = container
+        for _ in range(_ANCESTORS):
+            parent = scope.getparent()
+            if parent is None or parent.tag in ("body", "html"):
+                break
+            scope = parent
+        best = None
+        for anchor in scope.iter("a"):
+            href = anchor.get("href")
+            if not href or not (href.startswith("?") or key in href):
+                continue
+            href = absolute_url(href, url)
+            if href is None or not is_next_page_of(url, href):
+                continue
+            rel = (anchor.get("rel") or "").lower().split()
+            if "next" in rel or _NEXT_TEXT.match(squash(anchor.xpath("string()"))):
+                return href
+            best = best or href
+        if best is not None:
+            return best
+    if trust_rel_next and rel_next is not None and is_next_page_of(url, rel_next):
+        return rel_next
+    return None
