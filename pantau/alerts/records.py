@@ -211,15 +211,16 @@ class AlertLog:
         if rule_id:
             clauses.append("rule_id = ?")
             params.append(rule_id)
+        where = " AND ".join(clauses)
         rows = self.store.conn.execute(
-            f"SELECT * FROM alert_records WHERE {' AND '.join(clauses)} "
-            "ORDER BY matched_ts DESC, item_ts DESC, id",
+            f"SELECT * FROM alert_records WHERE {where} ORDER BY matched_ts DESC, item_ts DESC, id",
             params,
         ).fetchall()
         deliveries: dict[str, dict[str, dict[str, Any]]] = {}
         for row in self.store.conn.execute(
             "SELECT alert_id, channel, status, attempts, last_error, delivered_at "
-            "FROM alert_deliveries"
+            f"FROM alert_deliveries WHERE alert_id IN (SELECT id FROM alert_records WHERE {where})",
+            params,
         ):
             deliveries.setdefault(row["alert_id"], {})[row["channel"]] = {
                 k: row[k] for k in ("status", "attempts", "last_error", "delivered_at")
