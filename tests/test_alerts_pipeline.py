@@ -123,7 +123,8 @@ def test_matches_arrive_once_as_one_digest(tmp_path: Path, queries: Path) -> Non
             ITEMS[0]["published_at"],
             ITEMS[1]["published_at"],
         ]
-        assert [a["matched_terms"] for a in body["alerts"]] == [["serangan fajar"], ["politik uang"]]
+        terms = [a["matched_terms"] for a in body["alerts"]]
+        assert terms == [["serangan fajar"], ["politik uang"]]
         assert body["text"].startswith("[HIGH] Politik uang (politik-uang): 2 new matches")
         assert ITEMS[1]["url"] in body["text"]
 
