@@ -326,8 +326,13 @@ def _text_in(node: Text, doc: PreparedDoc, name: str) -> bool:
     if node.pattern is not None:
         return any(fnmatch.fnmatchcase(tok, node.pattern) for tok in doc.token_set(name))
     words = node.words
+    present = doc.token_set(name)
+    exact = words[:-1] if node.prefix else words
+    # A cheap set test first: most documents lack some word, and scanning positions is slow.
+    if not all(w in present for w in exact):
+        return False
     if len(words) == 1 and not node.prefix:
-        return words[0] in doc.token_set(name)
+        return True
     if node.slop:
         return _near(tokens, words, node.slop)
     last = len(words) - 1
