@@ -255,7 +255,7 @@ class FixtureSites:
                 self._down.pop(site, None)
         if down and refuse:
             server.stop()
-        elif not down and not server.running:
+        elif not server.running:
             server.start()
 
     # --- internals -----------------------------------------------------------------------

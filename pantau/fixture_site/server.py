@@ -10,7 +10,6 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Callable
-from datetime import datetime
 from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -73,6 +72,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve(with_body=False)
 
     def do_POST(self) -> None:  # noqa: N802
+        self.close_connection = True  # its body is never read, so the connection cannot be reused
         self._serve(with_body=True)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
@@ -107,13 +107,9 @@ def _conditional(response: Response, since: str | None) -> Response:
         return response
     if client_copy.tzinfo is None:
         return response
-    if _whole_seconds(response.last_modified) > client_copy:
+    if response.last_modified.replace(microsecond=0) > client_copy:
         return response
     return Response(304, b"", response.content_type, response.headers, response.last_modified)
-
-
-def _whole_seconds(moment: datetime) -> datetime:
-    return moment.replace(microsecond=0)
 
 
 class SiteServer:
