@@ -1,8 +1,10 @@
 """The compiled lexicon and the matcher that tags a text with it.
 
 A lexicon holds entries (a topic term, an institution, a party, a person, a region, or a phrase
-to ignore), each with surface forms. Forms are compiled into look-up tables keyed by a form's
-first word, so tagging an article is one pass over its words with a dictionary look-up each.
+to ignore), each with surface forms. Forms are compiled into one look-up table keyed by a form's
+first word in lower case, so tagging an article is one pass over its words with one dictionary
+look-up each; the few words that hit are then checked for the rest of the phrase, their case and
+their context.
 
 Three layers are matched independently: topic terms, entities, and regions. Within a layer the
 longest match wins and consumes its words ("Kepulauan Riau" is not also "Riau"; "konflik
@@ -14,8 +16,7 @@ is both a party and the region Aceh).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from itertools import chain
+from dataclasses import dataclass
 
 from pantau.tagging.morphology import inflections, inflections_en
 from pantau.tagging.tokens import tokenize
@@ -23,6 +24,7 @@ from pantau.tagging.tokens import tokenize
 TOPIC = "topic"
 ENTITY = "entity"
 REGION = "region"
+_LAYERS = (TOPIC, ENTITY, REGION)
 IGNORE = ""  # group of entries that only consume words
 ENTITY_GROUPS = ("institutions", "parties", "people")
 REGIONS = "regions"
@@ -32,7 +34,11 @@ REGIONS = "regions"
 # Indonesian text.
 _INDONESIAN = frozenset({"id", "in", "ind", "ms", "msa", "may", "zsm", "zlm"})
 _ENGLISH = frozenset({"en", "eng"})
-ANY = "any"
+# Sides of the lexicon as bits: a pattern carries the sides it belongs to, a text the sides its
+# language is matched against.
+_ID_SIDE = 1
+_EN_SIDE = 2
+_ANY_SIDE = _ID_SIDE | _EN_SIDE
 
 
 @dataclass(frozen=True, eq=False)
@@ -45,6 +51,7 @@ class Entry:
     where: str  # file and key it came from, for messages
     also: tuple[str, ...] = ()  # further names it implies (a city's province)
     near: frozenset[str] | None = None  # counts only with one of these words close by
+    and_near: frozenset[str] | None = None  # and also one of these
     not_near: frozenset[str] | None = None  # and never with one of these
     window: int = 10
 
@@ -59,44 +66,6 @@ class Form:
     inflect: bool = False
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class _Pattern:
-    rest: tuple[frozenset[str], ...]  # the words after the first one
-    case_sensitive: bool
-    entry: Entry
-    acronym: bool = False  # every word written in capitals in the lexicon (KPU, TPS, SARA)
-
-    @property
-    def size(self) -> int:
-        return 1 + len(self.rest)
-
-
-@dataclass
-class _Table:
-    """Patterns by their first word: lower-cased words, and words as written."""
-
-    lower: dict[str, list[_Pattern]] = field(default_factory=dict)
-    exact: dict[str, list[_Pattern]] = field(default_factory=dict)
-    # The case-sensitive patterns that are acronyms: the only ones trusted in a headline whose
-    # every word is capitalised, where "Serang" may be the verb and not the city.
-    acronyms: dict[str, list[_Pattern]] = field(default_factory=dict)
-    # Single words written in the lexicon itself; an inflected form never overrides one, so
-    # "pemilu" stays the term pemilu even though pe- + "pilu" would also produce it.
-    _literal_words: set[tuple[bool, str]] = field(default_factory=set)
-
-    def add(self, key: str, pattern: _Pattern, *, literal: bool) -> None:
-        if pattern.size == 1:
-            marker = (pattern.case_sensitive, key)
-            if literal:
-                self._literal_words.add(marker)
-            elif marker in self._literal_words:
-                return
-        table = self.exact if pattern.case_sensitive else self.lower
-        table.setdefault(key, []).append(pattern)
-        if pattern.acronym:
-            self.acronyms.setdefault(key, []).append(pattern)
-
-
 @dataclass(frozen=True)
 class TopicInfo:
     id: str
@@ -105,31 +74,67 @@ class TopicInfo:
     where: str
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class _Pattern:
+    layer: int  # index into _LAYERS
+    size: int  # words
+    rest: tuple[frozenset[str], ...]  # the words after the first one
+    first: str  # the first word; as written when case-sensitive
+    case_sensitive: bool
+    acronym: bool  # every word written in capitals in the lexicon (KPU, TPS, SARA)
+    entry: Entry
+    sides: int  # _ID_SIDE, _EN_SIDE or both
+    seconds: frozenset[str]  # the second word in lower case, for the index
+
+
+def _sides_of(entry: Entry, form: Form) -> int:
+    # Topic terms are matched against one side of the lexicon when the language is known
+    # (English loanwords such as "campaign" in Indonesian marketing copy must not count).
+    # Names, and phrases to ignore, hold whatever the language.
+    if entry.layer == TOPIC and entry.group != IGNORE:
+        return _ID_SIDE if form.side == "id" else _EN_SIDE
+    return _ANY_SIDE
+
+
+def _pattern(
+    entry: Entry,
+    form: Form,
+    first: str,
+    rest: tuple[frozenset[str], ...],
+    acronym: bool = False,
+) -> _Pattern:
+    seconds = frozenset(w.lower() for w in rest[0]) if rest else frozenset()
+    layer = _LAYERS.index(entry.layer)
+    cs = form.case_sensitive
+    return _Pattern(
+        layer, 1 + len(rest), rest, first, cs, acronym, entry, _sides_of(entry, form), seconds
+    )
+
+
 def _upper_variant(words: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(w.upper() for w in words)
 
 
-def _literal_patterns(form: Form, entry: Entry) -> Iterable[tuple[str, _Pattern]]:
-    """The form as written (plus its all-capitals spelling for headlines, when case matters),
-    and multi-word forms also written as one word, as hashtags do (#seranganfajar)."""
+def _literal_patterns(form: Form, entry: Entry) -> Iterable[_Pattern]:
+    """The form as written (plus its all-capitals spelling, when case matters), and multi-word
+    forms also written as one word, as hashtags do (#seranganfajar)."""
     if form.case_sensitive:
         variants = {form.words, _upper_variant(form.words)}
     else:
         variants = {tuple(w.lower() for w in form.words)}
     for words in sorted(variants):
-        acronym = form.case_sensitive and words == form.words and words == _upper_variant(words)
-        rest = tuple(frozenset({w}) for w in words[1:])
-        yield words[0], _Pattern(rest, form.case_sensitive, entry, acronym)
+        acronym = form.case_sensitive and words == form.words == _upper_variant(words)
+        yield _pattern(entry, form, words[0], tuple(frozenset({w}) for w in words[1:]), acronym)
         if len(words) > 1:
-            yield "".join(words), _Pattern((), form.case_sensitive, entry, acronym)
+            yield _pattern(entry, form, "".join(words), (), acronym)
 
 
-def _inflected_patterns(form: Form, entry: Entry) -> Iterable[tuple[str, _Pattern]]:
+def _inflected_patterns(form: Form, entry: Entry) -> Iterable[_Pattern]:
     """Affixed forms: Indonesian inflects a phrase's first word (memblokir, pemungutan) and
     lets -nya close it; English inflects its last word (hate speeches, riots)."""
     words = tuple(w.lower() for w in form.words)
     if form.side == "id":
-        firsts = inflections(words[0])
+        firsts = inflections(words[0], phrase_head=len(words) > 1)
         rest = tuple(frozenset({w}) for w in words[1:])
         if rest:
             rest = rest[:-1] + (frozenset({words[-1], words[-1] + "nya"}),)
@@ -139,20 +144,79 @@ def _inflected_patterns(form: Form, entry: Entry) -> Iterable[tuple[str, _Patter
     else:
         firsts = frozenset({words[0]})
         rest = tuple(frozenset({w}) for w in words[1:-1]) + (inflections_en(words[-1]),)
-    pattern = _Pattern(rest, False, entry)
     for first in sorted(firsts):
-        yield first, pattern
+        yield _pattern(entry, form, first, rest)
 
 
-def _side(language: str | None) -> str:
+class _Bucket:
+    """The patterns starting with one word: single words, and phrases by their second word
+    (so a common first word such as "calon" costs one look-up, not a check of every phrase)."""
+
+    __slots__ = ("singles", "by_second")
+
+    def __init__(self) -> None:
+        self.singles: list[_Pattern] = []
+        self.by_second: dict[str, list[_Pattern]] = {}
+
+
+class _Index:
+    """Patterns by their first word in lower case."""
+
+    def __init__(self) -> None:
+        self.patterns: dict[str, _Bucket] = {}
+        # Single words written in the lexicon itself, per layer and side; an inflected form
+        # never overrides one, so "pemilu" stays the term pemilu although pe- + "pilu" gives
+        # it too.
+        self._literal_words: set[tuple[int, int, str]] = set()
+        # Forms of one entry overlap (the root of "calon presiden" inflects to "calon" again):
+        # each distinct pattern is kept once, or common words would be checked many times over.
+        self._seen: set[tuple[object, ...]] = set()
+
+    def add(self, pattern: _Pattern, *, literal: bool) -> None:
+        key = pattern.first.lower()
+        if pattern.size == 1:
+            markers = [
+                (pattern.layer, side, key) for side in (_ID_SIDE, _EN_SIDE) if pattern.sides & side
+            ]
+            if literal:
+                self._literal_words.update(markers)
+            elif not self._literal_words.isdisjoint(markers):
+                return
+        identity = (
+            id(pattern.entry),
+            pattern.first,
+            pattern.rest,
+            pattern.case_sensitive,
+            pattern.sides,
+        )
+        if identity in self._seen:
+            return
+        self._seen.add(identity)
+        bucket = self.patterns.get(key)
+        if bucket is None:
+            bucket = self.patterns[key] = _Bucket()
+        if pattern.size == 1:
+            bucket.singles.append(pattern)
+            return
+        by_second = bucket.by_second
+        for second in pattern.seconds:
+            listed = by_second.get(second)
+            if listed is None:
+                by_second[second] = [pattern]
+            else:
+                listed.append(pattern)
+
+
+def _side(language: str | None) -> int:
+    """The sides of the lexicon a text in this language is matched against."""
     if not language:
-        return ANY
+        return _ANY_SIDE
     code = language.strip().lower().replace("_", "-").split("-")[0]
     if code in _INDONESIAN:
-        return "id"
+        return _ID_SIDE
     if code in _ENGLISH:
-        return "en"
-    return ANY
+        return _EN_SIDE
+    return _ANY_SIDE
 
 
 class Lexicon:
@@ -165,30 +229,15 @@ class Lexicon:
     ) -> None:
         self.topics = dict(topics)
         self.entries = tuple(entry for entry, _ in entries)
-        # Topic terms are matched against one side of the lexicon when the language is known
-        # (English loanwords such as "campaign" in Indonesian marketing copy must not count);
-        # mentions are names and match in any language.
-        self._topic_tables = {side: _Table() for side in ("id", "en", ANY)}
-        self._entity_table = _Table()
-        self._region_table = _Table()
-        for literal in (True, False):
+        self._index = _Index()
+        for literal in (True, False):  # literal forms first: they take precedence
             for entry, forms in entries:
                 for form in forms:
                     if not literal and not form.inflect:
                         continue
                     make = _literal_patterns if literal else _inflected_patterns
-                    for key, pattern in make(form, entry):
-                        for table in self._tables_for(entry, form):
-                            table.add(key, pattern, literal=literal)
-
-    def _tables_for(self, entry: Entry, form: Form) -> list[_Table]:
-        if entry.layer == ENTITY:
-            return [self._entity_table]
-        if entry.layer == REGION:
-            return [self._region_table]
-        if entry.group == IGNORE:  # ignored phrases guard every side
-            return list(self._topic_tables.values())
-        return [self._topic_tables[form.side], self._topic_tables[ANY]]
+                    for pattern in make(form, entry):
+                        self._index.add(pattern, literal=literal)
 
     def tag(
         self, title: str | None, body: str | None, language: str | None = None
@@ -197,20 +246,22 @@ class Lexicon:
         title_words = tokenize(title)
         # An empty word between title and body keeps phrases from spanning the two.
         words = title_words + [""] + tokenize(body)
-        lowered = [w.lower() for w in words]
         headline = len(title_words) if _is_headline_style(title_words) else 0
+        topic_hits, entity_hits, region_hits = _scan(
+            self._index.patterns, words, headline, _side(language)
+        )
         keywords: set[str] = set()
         topics: set[str] = set()
-        for entry in _scan(self._topic_tables[_side(language)], words, lowered, headline):
+        for entry in topic_hits:
             if entry.group != IGNORE:
                 keywords.add(entry.name)
                 topics.add(entry.group)
         entities: dict[str, set[str]] = {group: set() for group in ENTITY_GROUPS}
-        for entry in _scan(self._entity_table, words, lowered, headline):
+        for entry in entity_hits:
             if entry.group != IGNORE:
                 entities[entry.group].add(entry.name)
         regions: set[str] = set()
-        for entry in _scan(self._region_table, words, lowered, headline):
+        for entry in region_hits:
             if entry.group != IGNORE:
                 regions.add(entry.name)
                 regions.update(entry.also)
@@ -224,9 +275,19 @@ class Lexicon:
     def lookup(self, word: str, language: str | None = None) -> list[str]:
         """Canonical topic terms that this single word matches (for tests and for checking a
         new lexicon entry), ignoring any context condition."""
-        table = self._topic_tables[_side(language)]
-        found = chain(table.lower.get(word.lower(), ()), table.exact.get(word, ()))
-        return sorted({p.entry.name for p in found if p.size == 1 and p.entry.group != IGNORE})
+        bucket = self._index.patterns.get(word.lower())
+        found = bucket.singles if bucket is not None else []
+        sides = _side(language)
+        return sorted(
+            {
+                p.entry.name
+                for p in found
+                if p.entry.layer == TOPIC
+                and p.sides & sides
+                and p.entry.group != IGNORE
+                and (not p.case_sensitive or p.first == word)
+            }
+        )
 
 
 def _is_headline_style(words: list[str]) -> bool:
@@ -242,49 +303,63 @@ def _context_allows(entry: Entry, lowered: list[str], start: int, end: int) -> b
     window = lowered[max(0, start - entry.window) : end + entry.window]
     if entry.near is not None and entry.near.isdisjoint(window):
         return False
+    if entry.and_near is not None and entry.and_near.isdisjoint(window):
+        return False
     return entry.not_near is None or entry.not_near.isdisjoint(window)
 
 
-def _scan(table: _Table, words: list[str], lowered: list[str], headline: int = 0) -> list[Entry]:
-    """Left to right, the longest pattern at each position; its words are then consumed.
+def _scan(
+    patterns: dict[str, _Bucket], words: list[str], headline: int, sides: int
+) -> tuple[list[Entry], list[Entry], list[Entry]]:
+    """One pass left to right. In each layer the longest pattern at a position wins (all of
+    them on a tie) and consumes its words for that layer.
 
-    The first `headline` words are a headline-style title, where only acronyms are matched
-    case-sensitively.
+    The first `headline` words are a Title Case or capitals title, where a case-sensitive
+    pattern counts only if it is an acronym: "Serang" there may be the verb, not the city.
     """
-    found: list[Entry] = []
-    lower_get = table.lower.get
-    exact_get = table.exact.get
-    acronym_get = table.acronyms.get
+    lowered = [w.lower() for w in words]
+    found: tuple[list[Entry], list[Entry], list[Entry]] = ([], [], [])
+    free = [0, 0, 0]  # per layer, the first word not yet consumed
     count = len(words)
-    i = 0
-    while i < count:
-        by_lower = lower_get(lowered[i])
-        by_exact = acronym_get(words[i]) if i < headline else exact_get(words[i])
-        if by_lower is None and by_exact is None:
-            i += 1
+    get = patterns.get
+    for i, low in enumerate(lowered):
+        bucket = get(low)
+        if bucket is None:
             continue
-        best_size = 0
-        best: list[Entry] = []
-        for pattern in chain(by_lower or (), by_exact or ()):
-            size = pattern.size
-            if size < best_size or i + size > count:
+        candidates = bucket.singles
+        if bucket.by_second and i + 1 < count:
+            phrases = bucket.by_second.get(lowered[i + 1])
+            if phrases is not None:
+                candidates = phrases + candidates  # longer first: fewer replacements of best
+        best_size = [0, 0, 0]
+        best: list[list[Entry]] = [[], [], []]
+        for p in candidates:
+            layer = p.layer
+            size = p.size
+            if i < free[layer] or size < best_size[layer] or i + size > count:
                 continue
-            if size > 1:
-                seq = words if pattern.case_sensitive else lowered
-                if not all(seq[i + k] in allowed for k, allowed in enumerate(pattern.rest, 1)):
+            if not p.sides & sides:
+                continue
+            if p.case_sensitive:
+                if words[i] != p.first or (i < headline and not p.acronym):
                     continue
-            entry = pattern.entry
+                seq = words
+            else:
+                seq = lowered
+            if size > 1 and not all(seq[i + k] in allowed for k, allowed in enumerate(p.rest, 1)):
+                continue
+            entry = p.entry
             if (entry.near is not None or entry.not_near is not None) and not _context_allows(
                 entry, lowered, i, i + size
             ):
                 continue
-            if size > best_size:
-                best_size, best = size, [entry]
-            elif entry not in best:
-                best.append(entry)
-        if best_size:
-            found.extend(best)
-            i += best_size
-        else:
-            i += 1
+            if size > best_size[layer]:
+                best_size[layer] = size
+                best[layer] = [entry]
+            elif entry not in best[layer]:
+                best[layer].append(entry)
+        for layer in range(3):
+            if best_size[layer]:
+                found[layer].extend(best[layer])
+                free[layer] = i + best_size[layer]
     return found

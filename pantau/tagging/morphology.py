@@ -18,8 +18,9 @@ VOWELS = frozenset("aeiou")
 SUFFIXES = ("", "kan", "i", "an", "in", "nya", "kannya", "inya", "annya", "innya")
 
 # Prefixes that attach without sound change. ke- also gives the confix ke-...-an with the -an
-# suffix (kerusuhan, kericuhan); per- gives per-...-an.
-PLAIN_PREFIXES = ("", "di", "ke", "per", "memper", "diper")
+# suffix (kerusuhan, kericuhan); per- gives per-...-an. The bound forms pasca-, pra-, anti- and
+# non- are written together with the word (pascapilkada, antihoaks).
+PLAIN_PREFIXES = ("", "di", "ke", "per", "memper", "diper", "pasca", "pra", "anti", "non")
 
 
 def _syllables(word: str) -> int:
@@ -95,19 +96,26 @@ def _colloquial_stems(root: str) -> set[str]:
     return stems
 
 
+# The first word of a phrase takes the verb and noun affixes only ("membagikan amplop",
+# "pembelian suara"); the rest of the set would only multiply the look-up table.
+HEAD_PREFIXES = ("", "di", "ke")
+HEAD_SUFFIXES = ("", "kan", "i", "an")
+
+
 @lru_cache(maxsize=4096)
-def inflections(root: str) -> frozenset[str]:
+def inflections(root: str, *, phrase_head: bool = False) -> frozenset[str]:
     """Every affixed form of an Indonesian root, the root included, all lower case.
 
-    Covers me-/di-/ter-/ber-/pe-/ke-/per- prefixes with nasal assimilation, the suffixes
-    -kan/-i/-an/-nya (and colloquial -in), and their combinations such as ke-...-an, peN-...-an
-    and per-...-an.
+    Covers me-/di-/ter-/ber-/pe-/ke-/per- prefixes with nasal assimilation, pasca-/pra-/anti-/
+    non-, the suffixes -kan/-i/-an/-nya (and colloquial -in), and their combinations such as
+    ke-...-an, peN-...-an and per-...-an. With `phrase_head`, the smaller set a phrase's first
+    word takes.
     """
     root = root.lower()
     if not root.isalpha():
         return frozenset({root})
     stems: set[str] = set()
-    for prefix in PLAIN_PREFIXES:
+    for prefix in HEAD_PREFIXES if phrase_head else PLAIN_PREFIXES:
         stems.add(prefix + root)
     # ter-/ber- lose their r before a root starting with r (terekam, berencana).
     for prefix in ("ter", "ber"):
@@ -117,8 +125,10 @@ def inflections(root: str) -> frozenset[str]:
     for nasal in _nasal_stems(root):
         stems.add("me" + nasal)
         stems.add("pe" + nasal)
-    stems |= _colloquial_stems(root)
-    return frozenset(stem + suffix for stem in stems for suffix in SUFFIXES)
+    if not phrase_head:
+        stems |= _colloquial_stems(root)
+    suffixes = HEAD_SUFFIXES if phrase_head else SUFFIXES
+    return frozenset(stem + suffix for stem in stems for suffix in suffixes)
 
 
 def _english_stems(word: str) -> set[str]:
