@@ -48,10 +48,6 @@ PANTAU_SOURCES = None  # default: crawler/sources/ (a YAML file or folder)
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.RetryAfterMiddleware": 550,
-    "crawler.middlewares.StaySafeMiddleware": 560,
-}
-SPIDER_MIDDLEWARES = {
-    "crawler.middlewares.SourceStatsMiddleware": 50,
 }
 
 # One class per job, in the order of the design: clean, language, keywords, stories, alerts,

@@ -29,7 +29,7 @@ from crawler.discovery import (
     parse_sitemap,
     wordpress_post_fields,
 )
-from crawler.extract import ExtractionError, extract_article
+from crawler.extract import ExtractionError, extract_article, join_pages
 from crawler.items import ArticleItem
 from crawler.sources import Source, SourceError, load_sources, select_sources
 from pantau.store import store_for_crawler
@@ -348,41 +348,34 @@ class NewsSpider(scrapy.Spider):
         try:
             extracted = extract_article(response.text, response.url, source.selectors)
         except ExtractionError as exc:
-            return self._extraction_failed(source, response, exc)
-        parts = response.meta.get("parts")
-        if parts is not None:  # a later page of a split article
-            first = response.meta["first"]
-            parts.append(extracted["body"] or "")
-            extracted = first
-        else:
-            parts = [extracted["body"] or ""]
-        for warning in extracted.get("warnings") or []:
-            logger.warning("%s: %s: %s", source.id, response.url, warning)
-        nxt = extracted.get("next_page")
-        seen_pages = response.meta.get("seen_pages", [response.url])
-        if (
-            nxt
-            and source.allows(nxt)
-            and nxt not in seen_pages
-            and len(seen_pages) < self.max_article_pages
-        ):
+            if not response.meta.get("pages"):
+                return self._extraction_failed(source, response, exc)
+            # a broken later page: keep the pages that were read rather than lose the article
+            logger.warning(
+                "%s: page %s of a split article unreadable: %s", source.id, response.url, exc
+            )
+            seen = response.meta["seen_pages"]
             return [
-                response.follow(
-                    nxt,
-                    self.parse_article,
-                    errback=self.article_failed,
-                    meta={
-                        **response.meta,
-                        "parts": parts,
-                        "first": extracted,
-                        "seen_pages": [*seen_pages, nxt],
-                    },
+                self._item(
+                    source,
+                    seen[0],
+                    join_pages(response.meta["pages"]),
+                    (key, normalize_url(seen[0])),
+                    response.meta.get("lastmod"),
                 )
             ]
-        extracted = {**extracted, "body": "\n\n".join(p for p in parts if p)}
-        first_url = seen_pages[0]
-        keys = tuple(dict.fromkeys([key, normalize_url(first_url)]))
-        return [self._item(source, first_url, extracted, keys, response.meta.get("lastmod"))]
+        pages = [*response.meta.get("pages", []), extracted]
+        for warning in extracted.get("warnings") or []:
+            logger.warning("%s: %s: %s", source.id, response.url, warning)
+        seen = [*response.meta.get("seen_pages", []), response.url]
+        nxt = extracted.get("next_page")
+        if nxt and source.allows(nxt) and nxt not in seen and len(seen) < self.max_article_pages:
+            meta = {k: response.meta.get(k) for k in ("source", "kind", "key", "lastmod")}
+            meta.update(pages=pages, seen_pages=seen)
+            return [Request(nxt, self.parse_article, errback=self.article_failed, meta=meta)]
+        joined = join_pages(pages)
+        keys = tuple(dict.fromkeys([key, normalize_url(seen[0])]))
+        return [self._item(source, seen[0], joined, keys, response.meta.get("lastmod"))]
 
     def _extraction_failed(self, source: Source, response: Response, exc: Exception) -> list:
         logger.warning("%s: extraction failed for %s: %s", source.id, response.url, exc)
