@@ -90,6 +90,8 @@ def extract_article(
     key or a bad selector). `now` anchors relative dates ("2 jam yang lalu"). Raises
     ExtractionError when the page has no title and no body.
     """
+    if not isinstance(url, str):
+        raise TypeError(f"url must be a str, not {type(url).__name__}")
     compiled = validate_selectors(selectors)
     warnings: list[str] = []
     try:
@@ -119,11 +121,12 @@ def extract_article(
     anchor = title_element if title_element is not None else body.container
     near = [s for s in (_vicinity(anchor), _vicinity(body.container)) if s is not None]
     signals = _signals(root, near)
-    published, modified = _dates(root, compiled, head, signals, near, anchor, body, warnings, now)
+    nearby = _Nearby(anchor, body.container)
+    published, modified = _dates(root, compiled, head, signals, near, nearby, warnings, now)
     return {
         "title": title or None,
         "body": text,
-        "authors": _authors(root, compiled, head, signals, near, body),
+        "authors": _authors(root, compiled, head, signals, near, nearby, body),
         "published_at": published,
         "modified_at": modified,
         "section": _section(root, compiled, head),
@@ -243,8 +246,7 @@ def _dates(
     head: Head,
     signals: list[etree._Element],
     near: list[etree._Element],
-    anchor: etree._Element | None,
-    body: maintext.Body,
+    nearby: _Nearby,
     warnings: list[str],
     now: datetime | None,
 ) -> tuple[str | None, str | None]:
@@ -272,9 +274,9 @@ def _dates(
     # The printed date is read only when it is needed: as the last resort, or to check dates
     # stamped UTC (which some CMSs write in local time).
     if not published or any(value.endswith("+00:00") for _, value in stamped):
-        printed, printed_text = maintext.printed_date(anchor, now=now)
-        if printed is None and body.container is not None and body.container is not anchor:
-            printed, printed_text = maintext.printed_date(body.container, now=now)
+        printed, printed_text = maintext.printed_date(nearby.around_title(), now=now)
+        if printed is None:
+            printed, printed_text = maintext.printed_date(nearby.around_body(), now=now)
     if printed is not None and _utc_is_local(stamped, printed):
         # The CMS wrote local wall-clock time with a "Z": the printed date proves it.
         offset = datetime.fromisoformat(printed).tzinfo
@@ -287,6 +289,25 @@ def _dates(
     published_at = published[0][1] if published else printed
     modified_at = modified[0][1] if modified else None
     return published_at, modified_at
+
+
+class _Nearby:
+    """Texts printed around the headline and around the body, read at most once each."""
+
+    def __init__(self, title: etree._Element | None, body: etree._Element | None) -> None:
+        self._anchors = (title, body if body is not title else None)
+        self._texts: dict[int, list[str]] = {}
+
+    def _around(self, which: int) -> list[str]:
+        if which not in self._texts:
+            self._texts[which] = maintext.nearby_texts(self._anchors[which])
+        return self._texts[which]
+
+    def around_title(self) -> list[str]:
+        return self._around(0)
+
+    def around_body(self) -> list[str]:
+        return self._around(1)
 
 
 def _utc_is_local(stamped: list[tuple[str, str]], printed: str) -> bool:
@@ -309,11 +330,12 @@ def _restamp(value: str, offset: Any) -> str:
 
 
 def _vicinity(element: etree._Element | None, levels: int = 3) -> etree._Element | None:
+    """The region around an element where its article's byline, dates and tags sit."""
     if element is None:
         return None
     for _ in range(levels):
         parent = element.getparent()
-        if parent is None or parent.tag in ("body", "html"):
+        if parent is None or parent.tag == "html":
             break
         element = parent
     return element
@@ -375,6 +397,7 @@ def _authors(
     head: Head,
     signals: list[etree._Element],
     near: list[etree._Element],
+    nearby: _Nearby,
     body: maintext.Body,
 ) -> list[str]:
     sites = head.site_names
@@ -390,6 +413,11 @@ def _authors(
     candidates.append(body.bylines)
     for values in candidates:
         names = clean_authors(values, sites)
+        if names:
+            return names
+    # Last, a byline printed around the headline or the text ("Penulis: X | Editor: Y").
+    for texts in (nearby.around_title(), nearby.around_body()):
+        names = clean_authors(maintext.printed_bylines(texts), sites)
         if names:
             return names
     return []
@@ -423,11 +451,12 @@ def _tags(
         values = head.meta.get(key)
         if values:
             return clean_tags(values, split_commas=key != "article:tag")
-    links = [
-        squash(e.xpath("string()"))
-        for e in signals
-        if "tag" in (e.get("rel") or "").lower().split() and _within(e, near)
-    ]
+    links = []
+    for element in signals:
+        rel = (element.get("rel") or "").lower().split()
+        # WordPress marks category links rel="category tag": those are sections, not tags.
+        if "tag" in rel and "category" not in rel and _within(element, near):
+            links.append(squash(element.xpath("string()")))
     return clean_tags(links, split_commas=False)
 
 

@@ -100,7 +100,7 @@ _TIME = re.compile(
 )
 _ZONE = re.compile(
     r"(?<![a-z])(wita|wit|wib|utc|gmt|z)(?![a-z])(?:\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?)?"
-    r"|(?<![\d\w])([+-])(\d{2}):?(\d{2})(?!\d)"
+    r"|(?<![\d\w])([+-])(\d{2})(?::?(\d{2}))?(?!\d)"
 )
 _LEFTOVER_SEPARATORS = re.compile(r"[\s,|()\[\]/.:;–—-]+")
 
@@ -143,7 +143,10 @@ _SEARCH = re.compile(
 
 def parse_offset(text: str) -> timezone:
     """Read a zone such as "+07:00", "+0700", "WIB", "GMT+7"; ValueError when it is not one."""
-    zone = _read_zone(text.strip().lower(), whole=True)
+    try:
+        zone = _read_zone(text.strip().lower(), whole=True)
+    except ValueError:
+        zone = None
     if zone is None:
         raise ValueError(f"not a time zone offset: {text!r}")
     return zone
@@ -214,7 +217,7 @@ def _read_zone(s: str, *, whole: bool = False) -> timezone | None:
             extra = timedelta(hours=int(hours), minutes=int(minutes or 0))
             offset = offset + extra if sign == "+" else offset - extra
     else:
-        offset = timedelta(hours=int(bare_h), minutes=int(bare_m))
+        offset = timedelta(hours=int(bare_h), minutes=int(bare_m or 0))
         if bare_sign == "-":
             offset = -offset
     if offset >= timedelta(hours=15) or offset <= timedelta(hours=-15):
@@ -228,6 +231,8 @@ def _parse_iso(s: str, local: timezone) -> datetime | None:
         return None
     year, month, day, hour, minute, second, zone = match.groups()
     tz = _read_zone(zone, whole=True) if zone else local
+    if tz is None:
+        raise ValueError(f"unreadable zone {zone!r}")
     return _build(
         int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0), tz
     )

@@ -76,7 +76,8 @@ def decode(data: bytes, warnings: list[str]) -> str:
 def parse(html: str | bytes, warnings: list[str]) -> etree._Element:
     """Parse a page into an lxml tree rooted at <html>; NotAPage when it is no HTML page."""
     if isinstance(html, bytes):
-        if html[:64].lstrip().startswith(_BINARY_MAGIC) or b"\x00" in html[:1024]:
+        has_bom = html.startswith(tuple(bom for bom, _ in _BOMS))
+        if html[:64].lstrip().startswith(_BINARY_MAGIC) or (not has_bom and b"\x00" in html[:1024]):
             raise NotAPage("binary content, not an HTML page")
         html = decode(html, warnings)
     elif not isinstance(html, str):

@@ -94,9 +94,10 @@ _LABEL_LINE = re.compile(
     r"(?:\d+\s+)+selanjutnya|tutup|close|print|cetak)\W*$",
     re.I,
 )
+_CREDIT_LINE = re.compile(r"^\W*(?:foto|fotografer|photo|video|grafis|sumber foto)\s*:", re.I)
 _ROLE_LINE = re.compile(
     r"^\W*(?:reporter|repoter|redaktur|editor|penulis|pewarta|kontributor|penyunting|"
-    r"fotografer|oleh|by)\s*:",
+    r"rep|red|oleh|by)\s*:",
     re.I,
 )
 _DATELINE_END = re.compile(r"(?:-|--|–|—|:)\s*$")
@@ -256,6 +257,8 @@ def render(
             continue
         if _RELATED_LINE.match(text) or _LABEL_LINE.match(text):
             continue
+        if _CREDIT_LINE.match(text) and len(text) < 150:  # a photo credit, not text
+            continue
         if _ROLE_LINE.match(text) and len(text) < 150:
             result.bylines.append(text)
             continue
@@ -339,36 +342,60 @@ def _is_boilerplate(element: etree._Element, tag: str, bylines: list[str]) -> bo
     return False
 
 
-def printed_date(
-    anchor: etree._Element | None, *, now: datetime | None = None
-) -> tuple[str | None, str | None]:
-    """A date printed next to the headline (or the body): (ISO date, the text it came from).
+def nearby_texts(anchor: etree._Element | None) -> list[str]:
+    """Short texts printed right after the anchor (headline or body), then right before it.
 
-    Looks at the text nodes right after the anchor first, then right before it. Only a date
-    with a time of day counts (or a relative one, "2 jam yang lalu", when `now` is known): a
-    bare date near the headline is as often an event in the text ("Rabu (18/1/2023)").
+    Where outlets print the date line and the byline.
     """
     if anchor is None:
-        return None, None
-    for axis in (_FOLLOWING, _PRECEDING):
-        texts = axis(anchor)
-        if axis is _PRECEDING:
-            texts = list(reversed(texts))
-        for text in texts:
+        return []
+    texts = []
+    for found in (_FOLLOWING(anchor), reversed(_PRECEDING(anchor))):
+        for text in found:
             text = squash(text)
-            if not 5 <= len(text) <= 120:
-                continue
-            if _CLOCK.search(text):
-                found = find_date(text, now=now)
-            elif now is not None and _RELATIVE.search(text):
-                found = parse_date(text, now=now)
-            else:
-                continue
-            if found is not None:
-                return found, text
+            if text and len(text) <= 160:
+                texts.append(text)
+    return texts
+
+
+def printed_date(texts: list[str], *, now: datetime | None = None) -> tuple[str | None, str | None]:
+    """The first date in `texts` (from nearby_texts): (ISO date, the text it came from).
+
+    Only a date with a time of day counts (or a relative one, "2 jam yang lalu", when `now` is
+    known): a bare date near the headline is as often an event in the text ("Rabu (18/1/2023)").
+    """
+    for text in texts:
+        if len(text) < 5:
+            continue
+        if _CLOCK.search(text):
+            found = find_date(text, now=now)
+        elif now is not None and _RELATIVE.search(text):
+            found = parse_date(text, now=now)
+        else:
+            continue
+        if found is not None:
+            return found, text
     return None, None
 
 
+def printed_bylines(texts: list[str]) -> list[str]:
+    """Byline lines in `texts` ("Penulis: X | Editor: Y", "Rep: X/ Red: Y", "Oleh X")."""
+    bylines = []
+    for index, text in enumerate(texts[:_BYLINE_WINDOW]):
+        if _ROLE_LINE.match(text) or _BY_NAME.match(text) or _ROLE_ONLY.match(text):
+            if _ROLE_ONLY.match(text) and index + 1 < len(texts):  # "Penulis:" <a>Name</a>
+                text = f"{text} {texts[index + 1]}"
+            bylines.append(text)
+    return bylines
+
+
+_BYLINE_WINDOW = 24
+_ROLE_ONLY = re.compile(
+    r"^\W*(?:reporter|repoter|redaktur|editor|penulis|pewarta|kontributor|penyunting|rep|red|"
+    r"oleh|by)\s*:?\s*$",
+    re.I,
+)
+_BY_NAME = re.compile(r"^(?:oleh|by)\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,4}$")
 _CLOCK = re.compile(r"\d[:.]\d\d(?!\d)")
 _RELATIVE = re.compile(r"\b(?:lalu|ago|kemarin|yesterday)\b", re.I)
 _FOLLOWING = etree.XPath("following::text()[position() <= 40]")

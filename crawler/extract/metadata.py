@@ -80,9 +80,9 @@ AUTHOR_META = ("author", "article:author", "dc.creator", "byl", "parsely-author"
 
 # The words that introduce a byline entry; the entry keeps only the name.
 ROLE_PREFIX = re.compile(
-    r"^\s*(?:reporter|repoter|redaktur|editor|penulis|pewarta|kontributor|koresponden|"
+    r"^\s*(?:(?:reporter|repoter|redaktur|editor|penulis|pewarta|kontributor|koresponden|"
     r"penyunting|oleh|by|author|written by|ditulis oleh|laporan wartawan|wartawan)"
-    r"\s*(?::|-|–|\b)\s*",
+    r"\s*(?::|-|–|\b)|(?:rep|red)\s*:)\s*",
     re.I,
 )
 _ROLE_WORDS = frozenset(
@@ -91,9 +91,10 @@ _ROLE_WORDS = frozenset(
 )
 _AUTHOR_SPLIT = re.compile(r"\s*(?:\||•|;|\n|/)\s*")
 _NAME_SPLIT = re.compile(r"\s*(?:,|&|\bdan\b|\band\b)\s*", re.I)
+_DECORATION = "-|:–—»·~"
 _TITLE_SEPARATOR = re.compile(r"\s+(?:\||-|–|—|::|»|·|~)\s+")
 _PUBLIC_SUFFIX_LABELS = frozenset(
-    "www m amp com co id net org or go ac sch web my biz info news tv".split()
+    "www m amp com co id net org or go ac sch web my biz info news tv test example".split()
 )
 
 
@@ -291,7 +292,13 @@ def choose_title(
             return text, element
     for element, text in heads:
         heading = text.casefold()
-        if len(heading) >= 0.6 * len(folded) and heading in folded:
+        at = folded.find(heading)
+        if at < 0 or len(heading) < 0.6 * len(folded):
+            continue
+        # Only decoration may surround the heading ("Musik - <heading>", "<heading> | Site"),
+        # not more words of the same title.
+        before, after = folded[:at].rstrip(), folded[at + len(heading) :].lstrip()
+        if (not before or before[-1] in _DECORATION) and (not after or after[0] in _DECORATION):
             return text, element
     return title, None
 
@@ -303,7 +310,10 @@ def clean_authors(values: list[str], site_names: list[str]) -> list[str]:
     """Names only: role prefixes off, bylines split, URLs and organisations dropped."""
     names = []
     for value in values:
-        for part in _AUTHOR_SPLIT.split(squash(value)):
+        value = squash(value)
+        if "://" in value or value.startswith("www."):  # article:author is often a profile URL
+            continue
+        for part in _AUTHOR_SPLIT.split(value):
             previous = None
             while previous != part:
                 previous, part = part, ROLE_PREFIX.sub("", part)

@@ -11,7 +11,7 @@ pages that declare themselves articles.
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urldefrag, urlsplit
 
 from lxml import etree
 
@@ -101,6 +101,7 @@ def next_page_near(
             href = absolute_url(href, url)
             if href is None or not is_next_page_of(url, href):
                 continue
+            href = urldefrag(href).url  # "#bigpic2": the same page to fetch
             rel = (anchor.get("rel") or "").lower().split()
             if "next" in rel or _NEXT_TEXT.match(squash(anchor.xpath("string()"))):
                 return href
