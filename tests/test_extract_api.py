@@ -243,6 +243,22 @@ def test_time_element_then_printed_date() -> None:
     assert extract_article(printed, URL)["published_at"] == "2023-01-18T14:32:00+08:00"
 
 
+def test_dates_without_a_zone_are_in_the_sources_zone() -> None:
+    html = page(
+        head='<meta name="pubdate" content="2023-01-18 14:32:00">',
+        body_extra="<div class='tgl'>Rabu, 18 Januari 2023 14:32</div>",
+    )
+    assert extract_article(html, URL)["published_at"] == "2023-01-18T14:32:00+07:00"
+    result = extract_article(html, URL, default_tz="WITA")
+    assert result["published_at"] == "2023-01-18T14:32:00+08:00"
+    printed_only = page(body_extra="<div class='tgl'>Rabu, 18 Januari 2023 14:32</div>")
+    assert extract_article(printed_only, URL, default_tz="+09:00")["published_at"] == (
+        "2023-01-18T14:32:00+09:00"
+    )
+    with pytest.raises(ValueError, match="time zone"):
+        extract_article(html, URL, default_tz="Makassar")
+
+
 def test_bare_dates_in_the_text_are_not_taken_for_the_publication_date() -> None:
     result = extract_article(page(paragraphs=[p + " Rabu (18/1/2023)." for p in PARAGRAPHS]), URL)
     assert result["published_at"] is None

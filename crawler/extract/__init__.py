@@ -1,6 +1,6 @@
 """Article extraction: HTML in, fields out. Pure functions, one lxml parse per page.
 
-    extract_article(html, url, selectors=None, *, now=None) -> dict
+    extract_article(html, url, selectors=None, *, now=None, default_tz="+07:00") -> dict
 
 The cascade, field by field: a source's selector override when it is given and matches;
 otherwise the page's structured data (JSON-LD NewsArticle/Article/ReportageNewsArticle, incl.
@@ -22,7 +22,7 @@ from typing import Any
 from lxml import etree
 
 from . import maintext
-from .dates import find_date, parse_date
+from .dates import find_date, parse_date, parse_offset
 from .document import NotAPage, parse
 from .metadata import (
     AUTHOR_META,
@@ -83,16 +83,19 @@ def extract_article(
     selectors: Mapping[str, Any] | None = None,
     *,
     now: datetime | None = None,
+    default_tz: str = "+07:00",
 ) -> dict[str, Any]:
     """Extract one article page. Missing values are None (or [] for lists).
 
     `selectors` are the source's overrides (keys in SELECTOR_KEYS; ValueError on an unknown
-    key or a bad selector). `now` anchors relative dates ("2 jam yang lalu"). Raises
+    key or a bad selector). `now` anchors relative dates ("2 jam yang lalu"); `default_tz` is
+    the zone of dates printed without one (the source's: WIB, WITA, WIT or "+08:00"). Raises
     ExtractionError when the page has no title and no body.
     """
     if not isinstance(url, str):
         raise TypeError(f"url must be a str, not {type(url).__name__}")
     compiled = validate_selectors(selectors)
+    parse_offset(default_tz)  # a bad zone is the caller's error, named before any work
     warnings: list[str] = []
     try:
         root = parse(html, warnings)
@@ -122,7 +125,8 @@ def extract_article(
     near = [s for s in (_vicinity(anchor), _vicinity(body.container)) if s is not None]
     signals = _signals(root, near)
     nearby = _Nearby(anchor, body.container)
-    published, modified = _dates(root, compiled, head, signals, near, nearby, warnings, now)
+    clock = _Clock(now, default_tz)
+    published, modified = _dates(root, compiled, head, signals, near, nearby, warnings, clock)
     return {
         "title": title or None,
         "body": text,
@@ -219,8 +223,24 @@ def _body(
     return maintext.render([container], title=title), False
 
 
+class _Clock:
+    """How this page's dates are read: relative to `now`, in `default_tz` when unzoned."""
+
+    def __init__(self, now: datetime | None, default_tz: str) -> None:
+        self.now, self.default_tz = now, default_tz
+
+    def read(self, value: str) -> str | None:
+        """A date value read whole, else a date found inside it."""
+        return parse_date(value, now=self.now, default_tz=self.default_tz) or find_date(
+            value, now=self.now, default_tz=self.default_tz
+        )
+
+    def printed(self, texts: list[str]) -> tuple[str | None, str | None]:
+        return maintext.printed_date(texts, now=self.now, default_tz=self.default_tz)
+
+
 def _parse_each(
-    candidates: list[tuple[str, str]], warnings: list[str], now: datetime | None
+    candidates: list[tuple[str, str]], warnings: list[str], clock: _Clock
 ) -> list[tuple[str, str]]:
     """Parse (source, text) date candidates; unparseable ones become warnings.
 
@@ -232,7 +252,7 @@ def _parse_each(
         value = squash(value)
         if not value:
             continue
-        result = parse_date(value, now=now) or find_date(value, now=now)
+        result = clock.read(value)
         if result is None:
             warnings.append(f"unparseable date {value!r} in {source}")
         else:
@@ -248,7 +268,7 @@ def _dates(
     near: list[etree._Element],
     nearby: _Nearby,
     warnings: list[str],
-    now: datetime | None,
+    clock: _Clock,
 ) -> tuple[str | None, str | None]:
     article = head.article or {}
     published_raw = [("selector date", v) for v in selected_values(root, compiled, "date")]
@@ -266,17 +286,17 @@ def _dates(
     created_raw = [("JSON-LD dateCreated", v) for v in json_ld_strings(article.get("dateCreated"))]
     created_raw += [("meta datecreated", v) for v in head.meta.get("datecreated", ())]
 
-    published = _parse_each(published_raw, warnings, now)
-    modified = _parse_each(modified_raw, warnings, now)
-    created = _parse_each(created_raw, [], now)
+    published = _parse_each(published_raw, warnings, clock)
+    modified = _parse_each(modified_raw, warnings, clock)
+    created = _parse_each(created_raw, [], clock)
     stamped = published + modified + created
     printed = printed_text = None
     # The printed date is read only when it is needed: as the last resort, or to check dates
     # stamped UTC (which some CMSs write in local time).
     if not published or any(value.endswith("+00:00") for _, value in stamped):
-        printed, printed_text = maintext.printed_date(nearby.around_title(), now=now)
+        printed, printed_text = clock.printed(nearby.around_title())
         if printed is None:
-            printed, printed_text = maintext.printed_date(nearby.around_body(), now=now)
+            printed, printed_text = clock.printed(nearby.around_body())
     if printed is not None and _utc_is_local(stamped, printed):
         # The CMS wrote local wall-clock time with a "Z": the printed date proves it.
         offset = datetime.fromisoformat(printed).tzinfo

@@ -358,7 +358,9 @@ def nearby_texts(anchor: etree._Element | None) -> list[str]:
     return texts
 
 
-def printed_date(texts: list[str], *, now: datetime | None = None) -> tuple[str | None, str | None]:
+def printed_date(
+    texts: list[str], *, now: datetime | None = None, default_tz: str = "+07:00"
+) -> tuple[str | None, str | None]:
     """The first date in `texts` (from nearby_texts): (ISO date, the text it came from).
 
     Only a date with a time of day counts (or a relative one, "2 jam yang lalu", when `now` is
@@ -368,9 +370,9 @@ def printed_date(texts: list[str], *, now: datetime | None = None) -> tuple[str 
         if len(text) < 5:
             continue
         if _CLOCK.search(text):
-            found = find_date(text, now=now)
+            found = find_date(text, now=now, default_tz=default_tz)
         elif now is not None and _RELATIVE.search(text):
-            found = parse_date(text, now=now)
+            found = parse_date(text, now=now, default_tz=default_tz)
         else:
             continue
         if found is not None:
