@@ -45,6 +45,13 @@ def tags(text: str, language: str | None = "id", title: str | None = None) -> di
         ("Antrean di tempat pemungutan suara mengular.", "TPS", "pemilu"),
         ("Komisi Pemilihan Umum menetapkan DPT.", "KPU", "pemilu"),
         ("Isu SARA dipakai untuk menyerang lawan.", "SARA", "ujaran-kebencian"),
+        ("MK menggelar sidang PHPU.", "sengketa pemilu", "pemilu"),
+        # context words decide ambiguous terms
+        ("KKB menyerang pos TNI di Intan Jaya.", "penyerangan", "konflik"),
+        ("Massa menjarah toko saat kerusuhan.", "jarah", "konflik"),
+        ("Demo menolak hasil pilkada berakhir anarkis.", "anarkis", "konflik"),
+        ("Kominfo memblokir situs judi.", "blokir", "pemblokiran"),
+        ("ASN wajib menjaga netralitas.", "netralitas", "netralitas"),
     ],
 )
 def test_terms(text: str, keyword: str, topic: str) -> None:
@@ -69,10 +76,17 @@ def test_terms(text: str, keyword: str, topic: str) -> None:
         "Sara datang terlambat.",  # a name, not SARA
         "tps ini singkatan apa",  # TPS only as written in capitals
         "Ia merasa pilu.",
+        "Timnas melancarkan serangan balik cepat.",
+        "Ia menjarah hati penonton.",  # looting only with a mob, shops or a riot near
+        "Hakim bersikap netral.",  # neutrality of the state apparatus only
     ],
 )
 def test_hard_negatives(text: str) -> None:
     assert tags(text)["topics"] == []
+
+
+def test_words_in_a_debate_are_not_violence() -> None:
+    assert tags("Capres itu menyerang lawannya dalam debat.")["topics"] == ["pemilu"]
 
 
 @pytest.mark.parametrize(
