@@ -49,7 +49,7 @@ class LexiconError(ValueError):
 
 
 _SECTIONS = frozenset({"defaults", "topics", *ENTITY_GROUPS, REGIONS, "ignore", "ignore_mentions"})
-_DEFAULT_KEYS = {"exact": bool, "case_sensitive": bool, "window": int}
+_DEFAULT_KEYS = frozenset({"exact", "case_sensitive", "window"})
 _TOPIC_KEYS = frozenset({"label", "label_en", "description", "terms"})
 _ENTRY_KEYS = frozenset(
     {
@@ -193,7 +193,7 @@ class _Builder:
                         self.entries.append((entry, [form]))
 
     def _defaults(self, raw: Any, where: _Where) -> dict[str, Any]:
-        raw = _mapping(raw, where, frozenset(_DEFAULT_KEYS))
+        raw = _mapping(raw, where, _DEFAULT_KEYS)
         checks = {"exact": _flag, "case_sensitive": _flag, "window": _window}
         return {key: checks[key](value, where / key) for key, value in raw.items()}
 
