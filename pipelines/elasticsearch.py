@@ -63,12 +63,14 @@ class ElasticsearchPipeline:
         from scrapy.utils.defer import maybe_deferred_to_future
         from twisted.internet import threads
 
+        # Waiting for the cluster happens on a thread; the reactor keeps serving meanwhile.
+        await maybe_deferred_to_future(threads.deferToThread(self.finish))
+
+    def finish(self) -> None:
+        """Seal the last batch, send for at most PANTAU_ES_CLOSE_TIMEOUT, report (blocking)."""
         if self.sender is None or self.indexer is None:
             return
-        # Waiting for the cluster happens on a thread; the reactor keeps serving meanwhile.
-        await maybe_deferred_to_future(
-            threads.deferToThread(self.sender.finish, self.config.close_timeout)
-        )
+        self.sender.finish(self.config.close_timeout)
         self._report()
 
     def _report(self) -> None:
