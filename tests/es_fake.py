@@ -14,6 +14,7 @@ Scripting for failure tests:
 - ``item_failures[doc_id] = [429, 503]``: the next bulk attempts for that id get these statuses;
 - ``request_failures = [503]``: the next ``_bulk`` requests fail whole with these statuses;
 - ``bulk_delay``: seconds each ``_bulk`` waits before answering;
+- ``after_reindex``: callables run after each ``_reindex`` copy (a crawl writing meanwhile);
 - ``stop()`` / ``start()``: stop listening and come back on the same port.
 
 ``requests`` records every request (method, path, query, body) for the tests to check shapes.
@@ -243,6 +244,7 @@ class FakeCluster(_Listening):
         self.item_failures: dict[str, list[int]] = {}
         self.request_failures: list[int] = []
         self.bulk_delay = 0.0
+        self.after_reindex: list[Any] = []  # callables run after each _reindex copy
         self._task_ids = itertools.count(1)
         self._server = _Server(_EsHandler, self)
 
@@ -600,6 +602,8 @@ class FakeCluster(_Listening):
                     updated += 1
                 else:
                     created += 1
+        for hook in self.after_reindex:
+            hook(self)
         response = {
             "total": total,
             "created": created,
@@ -692,6 +696,8 @@ def _query_string(spec: dict[str, Any], doc: dict[str, Any]) -> bool:
     """Word-level: every bare word (AND) appears in one of the fields; field:value is exact;
     OR between two words and quoted phrases are understood; anything else is not."""
     text = spec["query"]
+    if text.count('"') % 2 or text.count("(") != text.count(")"):
+        raise ApiFailure(400, "query_shard_exception", f"Failed to parse query [{text}]")
     fields = spec.get("fields") or ["title", "body"]
     words = " ".join(str(v) for f in fields for v in _values(doc, f)).lower()
     tokens = set(_WORD.findall(words))
@@ -972,15 +978,23 @@ def es_env(cluster_url: str, tmp: Any, **extra: Any) -> dict[str, str]:
     }
 
 
-@pytest.fixture
-def cluster() -> Iterator[FakeCluster]:
+def dead_letters(tmp: Any) -> list[dict[str, Any]]:
+    """The dead-letter entries of a run set up with :func:`es_env`."""
+    path = tmp / "deadletter.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+# Registered under a name of their own, so that test modules can import them (pytest finds
+# fixtures by the name they are imported as) without the parameter shadowing the import.
+@pytest.fixture(name="cluster")
+def cluster_fixture() -> Iterator[FakeCluster]:
     fake = FakeCluster().start()
     yield fake
     fake.stop()
 
 
-@pytest.fixture
-def kibana() -> Iterator[FakeKibana]:
+@pytest.fixture(name="kibana")
+def kibana_fixture() -> Iterator[FakeKibana]:
     fake = FakeKibana().start()
     yield fake
     fake.stop()

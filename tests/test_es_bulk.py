@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from es_fake import FakeCluster, cluster, es_env, make_item  # noqa: F401
+from es_fake import FakeCluster, cluster_fixture, es_env, make_item  # noqa: F401
 
 from pantau.es.bulk import send_batch
 from pantau.es.config import es_config_from, make_client
@@ -16,7 +16,7 @@ from pantau.es.setup import run_setup
 WRITE = "pantau-articles-write"
 
 
-def _client(cluster: FakeCluster, tmp_path: Path, *, setup: bool = True):  # noqa: F811
+def _client(cluster: FakeCluster, tmp_path: Path, *, setup: bool = True):
     config = es_config_from(es_env(cluster.url, tmp_path))
     client = make_client(config).options(max_retries=0)
     if setup:
@@ -31,7 +31,7 @@ def _send(client, records, sleeps=None, **kwargs):
 
 
 def test_action_lines_carry_id_and_external_version(
-    cluster: FakeCluster,  # noqa: F811
+    cluster: FakeCluster,
     tmp_path: Path,
 ) -> None:
     client = _client(cluster, tmp_path)
@@ -55,7 +55,7 @@ def test_action_lines_carry_id_and_external_version(
 
 
 def test_per_item_429_and_503_are_retried_with_growing_pauses(
-    cluster: FakeCluster,  # noqa: F811
+    cluster: FakeCluster,
     tmp_path: Path,
 ) -> None:
     client = _client(cluster, tmp_path)
@@ -69,7 +69,7 @@ def test_per_item_429_and_503_are_retried_with_growing_pauses(
     assert resent == [[r["id"] for r in records], ["doc00001", "doc00002"], ["doc00001"]]
 
 
-def test_a_whole_request_503_is_retried(cluster: FakeCluster, tmp_path: Path) -> None:  # noqa: F811
+def test_a_whole_request_503_is_retried(cluster: FakeCluster, tmp_path: Path) -> None:
     client = _client(cluster, tmp_path)
     cluster.request_failures = [503]
     result = _send(client, [to_record(make_item(n)) for n in range(3)])
@@ -77,7 +77,7 @@ def test_a_whole_request_503_is_retried(cluster: FakeCluster, tmp_path: Path) ->
 
 
 def test_retries_give_up_and_keep_the_item_pending(
-    cluster: FakeCluster,  # noqa: F811
+    cluster: FakeCluster,
     tmp_path: Path,
 ) -> None:
     client = _client(cluster, tmp_path)
@@ -88,7 +88,7 @@ def test_retries_give_up_and_keep_the_item_pending(
     assert result.done == {1}
 
 
-def test_an_older_copy_is_a_counted_conflict(cluster: FakeCluster, tmp_path: Path) -> None:  # noqa: F811
+def test_an_older_copy_is_a_counted_conflict(cluster: FakeCluster, tmp_path: Path) -> None:
     client = _client(cluster, tmp_path)
     newer = to_record(make_item(1, modified_at="2024-02-01T08:00:00+07:00", title="Koreksi"))
     older = to_record(make_item(1))
@@ -99,7 +99,7 @@ def test_an_older_copy_is_a_counted_conflict(cluster: FakeCluster, tmp_path: Pat
 
 
 def test_a_document_the_mapping_refuses_is_rejected_with_the_reason(
-    cluster: FakeCluster,  # noqa: F811
+    cluster: FakeCluster,
     tmp_path: Path,
 ) -> None:
     client = _client(cluster, tmp_path)
@@ -112,7 +112,7 @@ def test_a_document_the_mapping_refuses_is_rejected_with_the_reason(
 
 
 def test_a_missing_alias_refuses_the_batch_without_rejecting_items(
-    cluster: FakeCluster,  # noqa: F811
+    cluster: FakeCluster,
     tmp_path: Path,
 ) -> None:
     client = _client(cluster, tmp_path, setup=False)
@@ -123,7 +123,7 @@ def test_a_missing_alias_refuses_the_batch_without_rejecting_items(
 
 
 def test_an_unreachable_cluster_keeps_everything_pending(
-    cluster: FakeCluster,  # noqa: F811
+    cluster: FakeCluster,
     tmp_path: Path,
 ) -> None:
     client = _client(cluster, tmp_path)
@@ -134,7 +134,7 @@ def test_an_unreachable_cluster_keeps_everything_pending(
 
 
 @pytest.mark.parametrize("status", [401, 403, 413])
-def test_refused_requests(cluster: FakeCluster, tmp_path: Path, status: int) -> None:  # noqa: F811
+def test_refused_requests(cluster: FakeCluster, tmp_path: Path, status: int) -> None:
     client = _client(cluster, tmp_path)
     cluster.request_failures = [status]
     result = _send(client, [to_record(make_item(0))])

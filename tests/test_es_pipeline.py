@@ -22,7 +22,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from es_fake import FakeCluster, cluster, es_env, make_item  # noqa: F401
+from es_fake import (  # noqa: F401
+    FakeCluster,
+    cluster_fixture,
+    dead_letters,
+    es_env,
+    make_item,
+)
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
@@ -125,11 +131,11 @@ class Site:
         self.httpd.server_close()
 
 
-def _settings(cluster: FakeCluster, tmp_path: Path, **extra: Any) -> dict[str, str]:  # noqa: F811
+def _settings(cluster: FakeCluster, tmp_path: Path, **extra: Any) -> dict[str, str]:
     return es_env(cluster.url, tmp_path, PANTAU_ES_BATCH_SIZE=5, **extra)
 
 
-def _set_up(cluster: FakeCluster, tmp_path: Path) -> None:  # noqa: F811
+def _set_up(cluster: FakeCluster, tmp_path: Path) -> None:
     config = es_config_from(_settings(cluster, tmp_path))
     run_setup(make_client(config), load_index_config())
 
@@ -169,13 +175,8 @@ def _spooled_ids(tmp_path: Path) -> set[str]:
     return {record["id"] for path in spool.iter_files() for record in decode(path.read_bytes())[0]}
 
 
-def _dead_letters(tmp_path: Path) -> list[dict[str, Any]]:
-    path = tmp_path / "deadletter.jsonl"
-    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
-
-
 def test_a_cluster_lost_mid_crawl_gets_everything_from_the_next_crawl(
-    cluster: FakeCluster,  # noqa: F811
+    cluster: FakeCluster,
     tmp_path: Path,
 ) -> None:
     _set_up(cluster, tmp_path)
@@ -225,7 +226,7 @@ def test_a_cluster_lost_mid_crawl_gets_everything_from_the_next_crawl(
     assert stats["elasticsearch/retried"] == 2
     assert stats["elasticsearch/left_in_spool"] == 0
     assert all(len(r.body) // 2 <= 5 for r in cluster.bulk_requests())  # PANTAU_ES_BATCH_SIZE
-    letters = _dead_letters(tmp_path)
+    letters = dead_letters(tmp_path)
     assert {letter["id"] for letter in letters} == {make_item(BAD)["id"]}
     assert letters[0]["status"] == 400 and "language_score" in letters[0]["reason"]
     assert letters[0]["doc"]["url"].endswith(f"/a/{BAD}")
@@ -233,7 +234,7 @@ def test_a_cluster_lost_mid_crawl_gets_everything_from_the_next_crawl(
 
 
 def test_killing_the_crawl_loses_no_acknowledged_item(
-    cluster: FakeCluster,  # noqa: F811
+    cluster: FakeCluster,
     tmp_path: Path,
 ) -> None:
     _set_up(cluster, tmp_path)
@@ -258,7 +259,7 @@ def test_killing_the_crawl_loses_no_acknowledged_item(
     report = Indexer(make_client(config), config).replay()
     assert report.stopped is None
     indexed = set(cluster.docs("pantau-articles"))
-    letters = {letter.get("id") for letter in _dead_letters(tmp_path)}
+    letters = {letter.get("id") for letter in dead_letters(tmp_path)}
     assert set(acked) <= indexed | letters
     assert Spool(tmp_path / "spool").pending_count() == 0
 
@@ -278,7 +279,7 @@ def test_a_wrong_setting_stops_the_crawl_with_its_name(monkeypatch: pytest.Monke
 
 
 def test_an_item_is_on_disk_before_process_item_returns(
-    cluster: FakeCluster,  # noqa: F811
+    cluster: FakeCluster,
     tmp_path: Path,
 ) -> None:
     _set_up(cluster, tmp_path)

@@ -11,6 +11,7 @@ is already there). The old generation is kept; unless ``keep_old``, it is handed
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -40,6 +41,8 @@ def _reindex(
     say: Callable[[str], None],
 ) -> dict[str, Any]:
     """Run ``_reindex`` as a task and wait for it, reporting progress."""
+    from elasticsearch.exceptions import GeneralAvailabilityWarning
+
     dest_body: dict[str, Any] = {"index": dest}
     if external:
         dest_body["version_type"] = "external"
@@ -50,7 +53,11 @@ def _reindex(
     ).body
     task_id = started["task"]
     while True:
-        task = client.tasks.get(task_id=task_id).body
+        with warnings.catch_warnings():
+            # The tasks API is how a reindex is followed; the client flags it "technical
+            # preview" on every call, which says nothing about this use.
+            warnings.simplefilter("ignore", GeneralAvailabilityWarning)
+            task = client.tasks.get(task_id=task_id).body
         status = task.get("task", {}).get("status", {})
         if task.get("completed"):
             response = task.get("response", {})
