@@ -145,9 +145,12 @@ def test_utf16_with_bom_is_decoded() -> None:
     assert result["body"] == "\n\n".join(PARAGRAPHS)
 
 
-def test_xml_declaration_in_a_text_page_is_accepted() -> None:
-    result = extract_article('<?xml version="1.0" encoding="utf-8"?>\n' + page(), URL)
+@pytest.mark.parametrize("as_bytes", [False, True])
+def test_xml_declaration_in_an_html_page_is_accepted(as_bytes: bool) -> None:
+    html = '<?xml version="1.0" encoding="utf-8"?>\n' + page()
+    result = extract_article(html.encode("utf-8") if as_bytes else html, URL)
     assert result["title"] == "KPU Tetapkan Jadwal Kampanye"
+    assert result["body"] == "\n\n".join(PARAGRAPHS)
 
 
 # -- the metadata cascade -------------------------------------------------------------------

@@ -16,34 +16,18 @@ date 'xyz' in meta article:published_time"): nothing is dropped silently.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from lxml import etree
 
-from . import maintext
+from . import fields, maintext
 from .dates import find_date, parse_date, parse_offset
 from .document import NotAPage, parse
-from .metadata import (
-    AUTHOR_META,
-    IMAGE_META,
-    MODIFIED_META,
-    PUBLISHED_META,
-    SECTION_META,
-    TAG_META,
-    Head,
-    choose_title,
-    clean_authors,
-    clean_section,
-    clean_tags,
-    headings,
-    json_ld_strings,
-    read_head,
-    title_candidates,
-)
-from .pagination import is_next_page_of, next_page_near
+from .metadata import Head, choose_title, headings, read_head, title_candidates
+from .pagination import is_next_page_of
 from .selectors import SELECTOR_KEYS, select, selected_values, validate_selectors
-from .text import absolute_url, dedupe, squash
+from .text import dedupe
 
 __all__ = [
     "FIELDS",
@@ -121,23 +105,21 @@ def extract_article(
     if not title and text is None:
         raise ExtractionError(f"no title and no body found ({url})")
 
-    anchor = title_element if title_element is not None else body.container
-    near = [s for s in (_vicinity(anchor), _vicinity(body.container)) if s is not None]
-    signals = _signals(root, near)
-    nearby = _Nearby(anchor, body.container)
-    clock = _Clock(now, default_tz)
-    published, modified = _dates(root, compiled, head, signals, near, nearby, warnings, clock)
+    page = fields.Page(
+        root, url, compiled, head, body, title_element, now, default_tz, warnings=warnings
+    )
+    published, modified = fields.dates(page)
     return {
         "title": title or None,
         "body": text,
-        "authors": _authors(root, compiled, head, signals, near, nearby, body),
+        "authors": fields.authors(page),
         "published_at": published,
         "modified_at": modified,
-        "section": _section(root, compiled, head),
-        "tags": _tags(root, compiled, head, signals, near),
-        "canonical_url": _canonical(head, url),
-        "image": _image(root, compiled, head, body.container, url),
-        "next_page": _next_page(root, compiled, head, body, url),
+        "section": fields.section(page),
+        "tags": fields.tags(page),
+        "canonical_url": fields.canonical(page),
+        "image": fields.image(page),
+        "next_page": fields.next_page(page),
         "warnings": warnings,
     }
 
@@ -221,306 +203,3 @@ def _body(
     if container is None:
         return maintext.Body(), False
     return maintext.render([container], title=title), False
-
-
-class _Clock:
-    """How this page's dates are read: relative to `now`, in `default_tz` when unzoned."""
-
-    def __init__(self, now: datetime | None, default_tz: str) -> None:
-        self.now, self.default_tz = now, default_tz
-
-    def read(self, value: str) -> str | None:
-        """A date value read whole, else a date found inside it."""
-        return parse_date(value, now=self.now, default_tz=self.default_tz) or find_date(
-            value, now=self.now, default_tz=self.default_tz
-        )
-
-    def printed(self, texts: list[str]) -> tuple[str | None, str | None]:
-        return maintext.printed_date(texts, now=self.now, default_tz=self.default_tz)
-
-
-def _parse_each(
-    candidates: list[tuple[str, str]], warnings: list[str], clock: _Clock
-) -> list[tuple[str, str]]:
-    """Parse (source, text) date candidates; unparseable ones become warnings.
-
-    A value is read whole first; failing that, a date inside it is looked for ("Selasa, 23
-    Februari 2016 15:06 WIB | 998 Views").
-    """
-    parsed = []
-    for source, value in candidates:
-        value = squash(value)
-        if not value:
-            continue
-        result = clock.read(value)
-        if result is None:
-            warnings.append(f"unparseable date {value!r} in {source}")
-        else:
-            parsed.append((source, result))
-    return parsed
-
-
-def _dates(
-    root: etree._Element,
-    compiled: dict,
-    head: Head,
-    signals: list[etree._Element],
-    near: list[etree._Element],
-    nearby: _Nearby,
-    warnings: list[str],
-    clock: _Clock,
-) -> tuple[str | None, str | None]:
-    article = head.article or {}
-    published_raw = [("selector date", v) for v in selected_values(root, compiled, "date")]
-    published_raw += [
-        ("JSON-LD datePublished", v) for v in json_ld_strings(article.get("datePublished"))
-    ]
-    published_raw += [(f"meta {k}", v) for k in PUBLISHED_META for v in head.meta.get(k, ())]
-    published_raw += _time_elements(signals, near, "published")
-    modified_raw = [("selector modified", v) for v in selected_values(root, compiled, "modified")]
-    modified_raw += [
-        ("JSON-LD dateModified", v) for v in json_ld_strings(article.get("dateModified"))
-    ]
-    modified_raw += [(f"meta {k}", v) for k in MODIFIED_META for v in head.meta.get(k, ())]
-    modified_raw += _time_elements(signals, near, "modified")
-    created_raw = [("JSON-LD dateCreated", v) for v in json_ld_strings(article.get("dateCreated"))]
-    created_raw += [("meta datecreated", v) for v in head.meta.get("datecreated", ())]
-
-    published = _parse_each(published_raw, warnings, clock)
-    modified = _parse_each(modified_raw, warnings, clock)
-    created = _parse_each(created_raw, [], clock)
-    stamped = published + modified + created
-    printed = printed_text = None
-    # The printed date is read only when it is needed: as the last resort, or to check dates
-    # stamped UTC (which some CMSs write in local time).
-    if not published or any(value.endswith("+00:00") for _, value in stamped):
-        printed, printed_text = clock.printed(nearby.around_title())
-        if printed is None:
-            printed, printed_text = clock.printed(nearby.around_body())
-    if printed is not None and _utc_is_local(stamped, printed):
-        # The CMS wrote local wall-clock time with a "Z": the printed date proves it.
-        offset = datetime.fromisoformat(printed).tzinfo
-        published = [(s, _restamp(v, offset)) for s, v in published]
-        modified = [(s, _restamp(v, offset)) for s, v in modified]
-        warnings.append(
-            f"dates stamped UTC on this page are local time (printed {printed_text!r}); "
-            f"read them as {datetime.fromisoformat(printed).isoformat()[-6:]}"
-        )
-    published_at = published[0][1] if published else printed
-    modified_at = modified[0][1] if modified else None
-    return published_at, modified_at
-
-
-class _Nearby:
-    """Texts printed around the headline and around the body, read at most once each."""
-
-    def __init__(self, title: etree._Element | None, body: etree._Element | None) -> None:
-        self._anchors = (title, body if body is not title else None)
-        self._texts: dict[int, list[str]] = {}
-
-    def _around(self, which: int) -> list[str]:
-        if which not in self._texts:
-            self._texts[which] = maintext.nearby_texts(self._anchors[which])
-        return self._texts[which]
-
-    def around_title(self) -> list[str]:
-        return self._around(0)
-
-    def around_body(self) -> list[str]:
-        return self._around(1)
-
-
-def _utc_is_local(stamped: list[tuple[str, str]], printed: str) -> bool:
-    shown = datetime.fromisoformat(printed)
-    if not shown.utcoffset():
-        return False
-    wall = shown.replace(tzinfo=None, second=0)
-    for _, value in stamped:
-        moment = datetime.fromisoformat(value)
-        if moment.utcoffset() == timedelta(0) and moment.replace(tzinfo=None, second=0) == wall:
-            return True
-    return False
-
-
-def _restamp(value: str, offset: Any) -> str:
-    moment = datetime.fromisoformat(value)
-    if moment.utcoffset():
-        return value
-    return moment.replace(tzinfo=offset).isoformat(timespec="seconds")
-
-
-def _vicinity(element: etree._Element | None, levels: int = 3) -> etree._Element | None:
-    """The region around an element where its article's byline, dates and tags sit."""
-    if element is None:
-        return None
-    for _ in range(levels):
-        parent = element.getparent()
-        if parent is None or parent.tag == "html":
-            break
-        element = parent
-    return element
-
-
-_ITEMPROPS = etree.XPath(".//*[@itemprop][not(self::meta)]")
-
-
-def _signals(root: etree._Element, near: list[etree._Element]) -> list[etree._Element]:
-    """Elements that carry a date, an author or a tag by their markup.
-
-    <time> anywhere (a tag-filtered walk is cheap in lxml); links with rel= and microdata
-    only around the article, because a test on every element of the page is not.
-    """
-    found = list(root.iter("time"))
-    for scope in near:
-        found += [a for a in scope.iter("a") if a.get("rel")]
-        found += _ITEMPROPS(scope)
-    return found
-
-
-_TIME_HINTS = {
-    "published": ("datepublished", "published", "publish", "entry-date", "pubdate", "post-date"),
-    "modified": ("datemodified", "updated", "modified"),
-}
-
-
-def _within(element: etree._Element, scopes: list[etree._Element]) -> bool:
-    return any(ancestor in scopes for ancestor in element.iterancestors())
-
-
-def _time_elements(
-    signals: list[etree._Element], near: list[etree._Element], kind: str
-) -> list[tuple[str, str]]:
-    """Dates from <time> and itemprop'd elements marked published/modified, or near the text."""
-    hints = _TIME_HINTS[kind]
-    marked, nearby = [], []
-    for element in signals:
-        itemprop = element.get("itemprop") or ""
-        if element.tag != "time" and not itemprop.startswith("date"):
-            continue
-        marks = f"{itemprop} {element.get('class') or ''}".lower().strip()
-        value = element.get("datetime") or element.get("content") or element.xpath("string()")
-        if any(hint in marks for hint in hints):
-            # "updated" marks a modification time unless the element also says published.
-            if kind == "published" and "updated" in marks and "publish" not in marks:
-                continue
-            marked.append((f"<{element.tag} {marks}>", value))
-        elif (
-            kind == "published" and element.tag == "time" and not nearby and _within(element, near)
-        ):
-            nearby.append(("<time> near the article", value))
-    return marked + nearby
-
-
-def _authors(
-    root: etree._Element,
-    compiled: dict,
-    head: Head,
-    signals: list[etree._Element],
-    near: list[etree._Element],
-    nearby: _Nearby,
-    body: maintext.Body,
-) -> list[str]:
-    sites = head.site_names
-    candidates = [selected_values(root, compiled, "authors")]
-    candidates.append(json_ld_strings((head.article or {}).get("author")))
-    candidates.append([v for key in AUTHOR_META for v in head.meta.get(key, ())])
-    marked = [
-        squash(e.xpath("string()")) or e.get("content") or ""
-        for e in signals
-        if (e.get("itemprop") == "author" or "author" in (e.get("rel") or "")) and _within(e, near)
-    ]
-    candidates.append(marked)
-    candidates.append(body.bylines)
-    for values in candidates:
-        names = clean_authors(values, sites)
-        if names:
-            return names
-    # Last, a byline printed around the headline or the text ("Penulis: X | Editor: Y").
-    for texts in (nearby.around_title(), nearby.around_body()):
-        names = clean_authors(maintext.printed_bylines(texts), sites)
-        if names:
-            return names
-    return []
-
-
-def _section(root: etree._Element, compiled: dict, head: Head) -> str | None:
-    values = selected_values(root, compiled, "section")
-    values += json_ld_strings((head.article or {}).get("articleSection"))
-    values += [v for key in SECTION_META for v in head.meta.get(key, ())]
-    for value in values:
-        section = clean_section(value)
-        if section:
-            return section
-    return None
-
-
-def _tags(
-    root: etree._Element,
-    compiled: dict,
-    head: Head,
-    signals: list[etree._Element],
-    near: list[etree._Element],
-) -> list[str]:
-    chosen = selected_values(root, compiled, "tags")
-    if chosen:
-        return clean_tags(chosen, split_commas=False)
-    keywords = (head.article or {}).get("keywords")
-    if keywords:
-        return clean_tags(json_ld_strings(keywords), split_commas=True)
-    for key in TAG_META:
-        values = head.meta.get(key)
-        if values:
-            return clean_tags(values, split_commas=key != "article:tag")
-    links = []
-    for element in signals:
-        rel = (element.get("rel") or "").lower().split()
-        # WordPress marks category links rel="category tag": those are sections, not tags.
-        if "tag" in rel and "category" not in rel and _within(element, near):
-            links.append(squash(element.xpath("string()")))
-    return clean_tags(links, split_commas=False)
-
-
-def _canonical(head: Head, url: str) -> str | None:
-    if head.canonical:
-        return head.canonical
-    candidates = [v for v in head.meta.get("og:url", ())]
-    article = head.article or {}
-    candidates += json_ld_strings(article.get("url")) + json_ld_strings(
-        article.get("mainEntityOfPage")
-    )
-    for value in candidates:
-        resolved = absolute_url(value, url)
-        if resolved:
-            return resolved
-    return None
-
-
-def _image(
-    root: etree._Element, compiled: dict, head: Head, container: etree._Element | None, url: str
-) -> str | None:
-    candidates = selected_values(root, compiled, "image")
-    candidates += json_ld_strings((head.article or {}).get("image"), key="url")
-    candidates += [v for key in IMAGE_META for v in head.meta.get(key, ())]
-    for value in candidates:
-        resolved = absolute_url(value.split()[0] if value.strip() else value, url)
-        if resolved:
-            return resolved
-    scope = _vicinity(container, 1)
-    if scope is not None:
-        for element in scope.iter("img"):
-            resolved = absolute_url(element.get("src") or element.get("data-src"), url)
-            if resolved:
-                return resolved
-    return None
-
-
-def _next_page(
-    root: etree._Element, compiled: dict, head: Head, body: maintext.Body, url: str
-) -> str | None:
-    for value in selected_values(root, compiled, "next_page"):
-        resolved = absolute_url(value, url)
-        if resolved and resolved != url:
-            return resolved
-    if body.text is None:  # a page without article text is not a page of an article
-        return None
-    return next_page_near(body.container, url, head.rel_next, trust_rel_next=head.is_article)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
 
 __all__ = ["find_date", "parse_date", "parse_offset"]
 
@@ -141,6 +142,7 @@ _SEARCH = re.compile(
 )
 
 
+@lru_cache(maxsize=64)
 def parse_offset(text: str) -> timezone:
     """Read a zone such as "+07:00", "+0700", "WIB", "GMT+7"; ValueError when it is not one."""
     try:

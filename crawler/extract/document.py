@@ -75,30 +75,46 @@ def decode(data: bytes, warnings: list[str]) -> str:
 
 def parse(html: str | bytes, warnings: list[str]) -> etree._Element:
     """Parse a page into an lxml tree rooted at <html>; NotAPage when it is no HTML page."""
+    raw: bytes | None = None
     if isinstance(html, bytes):
         has_bom = html.startswith(tuple(bom for bom, _ in _BOMS))
         if html[:64].lstrip().startswith(_BINARY_MAGIC) or (not has_bom and b"\x00" in html[:1024]):
             raise NotAPage("binary content, not an HTML page")
-        html = decode(html, warnings)
+        if not has_bom and len(html) <= MAX_CHARS and _is_utf8(html) and b"\x00" not in html:
+            raw = html  # libxml2 reads these very bytes: no decode and re-encode
+            html = html[:4096].decode("utf-8", errors="ignore")  # for the checks below
+        else:
+            html = decode(html, warnings)
     elif not isinstance(html, str):
         raise TypeError(f"html must be str or bytes, not {type(html).__name__}")
     if len(html) > MAX_CHARS:
         warnings.append(f"page of {len(html)} characters cut to the first {MAX_CHARS}")
         html = html[:MAX_CHARS]
-    html = _XML_DECLARATION.sub("", html, count=1)
-    if not html.strip():
+    if not html or html.isspace():
         raise NotAPage("empty document")
-    feed = _FEED_ROOT.match(html[:4096])
+    start = html[:4096]
+    feed = _FEED_ROOT.match(start)
     if feed is not None:
         raise NotAPage(f"an XML document <{feed.group(1)}> (a feed or sitemap), not an HTML page")
-    if html[:4096].count("\ufffd") > 200:
+    if start.count("\ufffd") > 200:
         raise NotAPage("mostly undecodable bytes, not an HTML page")
-    # NUL characters end libxml2's input early; surrogates cannot be encoded.
-    data = html.replace("\x00", "").encode("utf-8", errors="replace")
+    if raw is None:
+        # lxml refuses an encoding declaration in text; NUL characters end libxml2's input
+        # early; lone surrogates cannot be encoded.
+        html = _XML_DECLARATION.sub("", html, count=1)
+        raw = html.replace("\x00", "").encode("utf-8", errors="replace")
     try:
-        root = etree.fromstring(data, parser=_PARSER)
+        root = etree.fromstring(raw, parser=_PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as error:
         raise NotAPage(f"unparseable document: {error}") from None
     if root is None:
         raise NotAPage("empty document")
     return root
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

@@ -15,6 +15,7 @@ cleaning as the generic path.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -343,19 +344,80 @@ def _is_boilerplate(element: etree._Element, tag: str, bylines: list[str]) -> bo
 
 
 def nearby_texts(anchor: etree._Element | None) -> list[str]:
-    """Short texts printed right after the anchor (headline or body), then right before it.
+    """Short texts printed around the anchor (headline or body), nearest first.
 
-    Where outlets print the date line and the byline.
+    Where outlets print the date line and the byline. Walked sibling by sibling with lxml's
+    C-level itertext() and stopped early: an XPath following:: axis would visit the rest of
+    the page, and a Python walk over elements costs a proxy object per element.
     """
     if anchor is None:
         return []
+    found = _following(anchor, _AFTER)
+    before = _preceding(anchor, _BEFORE)
+    # Nearest first on both sides: the date line sits just above or just below the headline,
+    # while lists of other stories (with their own dates) follow further away.
+    near = _CLOSE
     texts = []
-    for found in (_FOLLOWING(anchor), reversed(_PRECEDING(anchor))):
-        for text in found:
-            text = squash(text)
-            if text and len(text) <= 160:
-                texts.append(text)
+    for text in found[:near] + before[:near] + found[near:] + before[near:]:
+        text = squash(text)
+        if text and len(text) <= 160:
+            texts.append(text)
     return texts
+
+
+_AFTER, _BEFORE = 24, 12  # non-blank text nodes looked at after and before the anchor
+_CLOSE = 8  # the texts that count as right beside it
+
+
+def _following(anchor: etree._Element, limit: int) -> list[str]:
+    return _first_texts(_after(anchor), limit)
+
+
+def _preceding(anchor: etree._Element, limit: int) -> list[str]:
+    return _first_texts(_before(anchor), limit)
+
+
+def _first_texts(texts: Iterator[str | None], limit: int) -> list[str]:
+    found = []
+    for text in texts:
+        if text and not text.isspace():
+            found.append(text)
+            if len(found) >= limit:
+                break
+    return found
+
+
+def _after(node: etree._Element | None) -> Iterator[str | None]:
+    """Texts after `node` in document order."""
+    while node is not None:
+        yield node.tail
+        sibling = node.getnext()
+        while sibling is not None:
+            yield from sibling.itertext()
+            yield sibling.tail
+            sibling = sibling.getnext()
+        node = node.getparent()
+
+
+_LAST_TEXTS = etree.XPath(
+    f"(descendant::text())[position() > last() - {_BEFORE}]", smart_strings=False
+)
+
+
+def _before(node: etree._Element) -> Iterator[str | None]:
+    """Texts before `node`, nearest first."""
+    while True:
+        sibling = node.getprevious()
+        while sibling is not None:
+            yield sibling.tail
+            # The end of the sibling's text: libxml2 picks it, a mega-menu is not copied out.
+            yield from reversed(_LAST_TEXTS(sibling))
+            sibling = sibling.getprevious()
+        parent = node.getparent()
+        if parent is None:
+            return
+        yield parent.text
+        node = parent
 
 
 def printed_date(
@@ -400,5 +462,3 @@ _ROLE_ONLY = re.compile(
 _BY_NAME = re.compile(r"^(?:oleh|by)\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,4}$")
 _CLOCK = re.compile(r"\d[:.]\d\d(?!\d)")
 _RELATIVE = re.compile(r"\b(?:lalu|ago|kemarin|yesterday)\b", re.I)
-_FOLLOWING = etree.XPath("following::text()[position() <= 40]")
-_PRECEDING = etree.XPath("preceding::text()[position() <= 25]")

@@ -120,24 +120,27 @@ class Head:
 
 def read_head(root: etree._Element, url: str, warnings: list[str]) -> Head:
     head = Head()
-    for element in root.iter("meta"):
-        key = (
-            element.get("property")
-            or element.get("name")
-            or element.get("itemprop")
-            or element.get("http-equiv")
-        )
-        value = element.get("content")
-        if key and value is not None:
-            head.meta.setdefault(key.strip().lower(), []).append(value)
-    for element in root.iter("link"):
-        rel = (element.get("rel") or "").lower().split()
-        if "canonical" in rel and head.canonical is None:
-            head.canonical = absolute_url(element.get("href"), url)
-        elif "next" in rel and head.rel_next is None:
-            head.rel_next = absolute_url(element.get("href"), url)
-    for element in root.iter("script"):
-        if "ld+json" in (element.get("type") or "").lower() and element.text:
+    for element in root.iter("meta", "link", "script"):  # one walk for the three tags
+        tag = element.tag
+        if tag == "meta":
+            value = element.get("content")
+            if value is None:
+                continue
+            key = (
+                element.get("property")
+                or element.get("name")
+                or element.get("itemprop")
+                or element.get("http-equiv")
+            )
+            if key:
+                head.meta.setdefault(key.strip().lower(), []).append(value)
+        elif tag == "link":
+            rel = (element.get("rel") or "").lower().split()
+            if "canonical" in rel and head.canonical is None:
+                head.canonical = absolute_url(element.get("href"), url)
+            elif "next" in rel and head.rel_next is None:
+                head.rel_next = absolute_url(element.get("href"), url)
+        elif "ld+json" in (element.get("type") or "").lower() and element.text:
             data = _load_json(element.text, warnings)
             if data is not None and head.article is None:
                 head.article = _find_article(data, 0)

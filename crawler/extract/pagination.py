@@ -24,6 +24,9 @@ _NEXT_TEXT = re.compile(
     re.I,
 )
 _ANCESTORS = 3
+# Links that could point to another page of this article: they repeat its slug (the longest
+# path segment) or, for query-only addresses, its query. libxml2 filters; Python sees matches.
+_LINKS_LIKE = etree.XPath(".//a[starts-with(@href, '?') or contains(@href, $key)]")
 
 
 def is_next_page_of(current: str, candidate: str) -> bool:
@@ -78,13 +81,17 @@ def _path_is_next(a: list[str], b: list[str]) -> bool:
     return x.isdigit() and y.isdigit() and int(y) == int(x) + 1 and int(y) < 1000
 
 
+def _host_of(href: str) -> str:
+    """The host of an absolute URL, by string slicing (cheaper than urlsplit for a filter)."""
+    host = href.split("/", 3)[2].split("@")[-1].split(":")[0].lower()
+    return host.removeprefix("www.")
+
+
 def next_page_near(
     container: etree._Element | None, url: str, rel_next: str | None, trust_rel_next: bool
 ) -> str | None:
     """The next-page URL among the links around the article text, else <link rel="next">."""
     parts = urlsplit(url)
-    # Every next-page URL of this article repeats its slug (the longest path segment) or, for
-    # query-only addresses, its query: a cheap filter before any URL is parsed.
     key = max(parts.path.split("/"), key=len) or parts.query
     if container is not None and key:
         scope = container
@@ -94,11 +101,12 @@ def next_page_near(
                 break
             scope = parent
         best = None
-        for anchor in scope.iter("a"):
-            href = anchor.get("href")
-            if not href or not (href.startswith("?") or key in href):
+        host = (parts.hostname or "").removeprefix("www.")
+        for anchor in _LINKS_LIKE(scope, key=key):
+            raw = anchor.get("href") or ""
+            if "://" in raw[:12] and _host_of(raw) != host:  # share buttons carry our URL too
                 continue
-            href = absolute_url(href, url)
+            href = absolute_url(raw, url)
             if href is None or not is_next_page_of(url, href):
                 continue
             href = urldefrag(href).url  # "#bigpic2": the same page to fetch

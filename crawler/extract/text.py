@@ -7,15 +7,18 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-_SPACE = re.compile(r"[\s\u00a0\u200b\u200c\u200d\ufeff]+")
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _STRING = etree.XPath("string()")
 
 
 def squash(text: str | None) -> str:
-    """Collapse every run of whitespace (incl. no-break and zero-width spaces) to one space."""
+    """Collapse every run of whitespace (incl. no-break spaces) to one space; drop zero-width
+    characters. str.split() does the work: several times faster than a regex on short texts."""
     if not text:
         return ""
-    return _SPACE.sub(" ", text).strip()
+    if _ZERO_WIDTH.search(text):
+        text = _ZERO_WIDTH.sub("", text)
+    return " ".join(text.split())
 
 
 def element_text(element: etree._Element) -> str:

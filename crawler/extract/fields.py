@@ -1,0 +1,332 @@
+"""The cascade for each field but title and body, over one parsed page.
+
+For every field: the source's selector override when it matches, then the page's structured
+data (JSON-LD), then meta tags, then elements and printed text near the article. Later, costlier
+sources are only looked at when the earlier ones gave nothing (`Page` reads them lazily).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+from functools import cached_property
+
+from lxml import etree
+
+from . import maintext
+from .dates import find_date, parse_date
+from .metadata import (
+    AUTHOR_META,
+    IMAGE_META,
+    MODIFIED_META,
+    PUBLISHED_META,
+    SECTION_META,
+    TAG_META,
+    Head,
+    clean_authors,
+    clean_section,
+    clean_tags,
+    json_ld_strings,
+)
+from .pagination import next_page_near
+from .selectors import selected_values
+from .text import absolute_url, squash
+
+# Elements marked up as a date, an author or a tag, found by libxml2 so that only matches
+# become Python objects.
+_MARKED = etree.XPath(".//*[@itemprop][not(self::meta)] | .//a[@rel]")
+_TIME_HINTS = {
+    "published": ("datepublished", "published", "publish", "entry-date", "pubdate", "post-date"),
+    "modified": ("datemodified", "updated", "modified"),
+}
+
+
+@dataclass
+class Page:
+    """One parsed page and what was already found on it."""
+
+    root: etree._Element
+    url: str
+    selectors: dict[str, tuple[etree.XPath, ...]]
+    head: Head
+    body: maintext.Body
+    title_element: etree._Element | None
+    now: datetime | None
+    default_tz: str
+    warnings: list[str] = field(default_factory=list)
+
+    def selected(self, key: str) -> list[str]:
+        return selected_values(self.root, self.selectors, key)
+
+    @property
+    def anchor(self) -> etree._Element | None:
+        """Where the article is shown: its headline, else its text."""
+        return self.title_element if self.title_element is not None else self.body.container
+
+    @cached_property
+    def near(self) -> list[etree._Element]:
+        """The regions around the headline and the text, where bylines and dates sit."""
+        scopes = (vicinity(self.anchor), vicinity(self.body.container))
+        return list(dict.fromkeys(scope for scope in scopes if scope is not None))
+
+    @cached_property
+    def marked(self) -> list[etree._Element]:
+        """<time> anywhere, and microdata and rel= links around the article."""
+        found = list(self.root.iter("time"))
+        for scope in self.near:
+            if not any(other is not scope and within(scope, [other]) for other in self.near):
+                found += _MARKED(scope)  # a scope inside another is covered by that one
+        return list(dict.fromkeys(found))
+
+    @cached_property
+    def around_title(self) -> list[str]:
+        return maintext.nearby_texts(self.anchor)
+
+    @cached_property
+    def around_body(self) -> list[str]:
+        container = self.body.container
+        return maintext.nearby_texts(container) if container is not self.anchor else []
+
+    def read_date(self, value: str) -> str | None:
+        """A date value read whole, else a date found inside it."""
+        return parse_date(value, now=self.now, default_tz=self.default_tz) or find_date(
+            value, now=self.now, default_tz=self.default_tz
+        )
+
+    def printed_date(self) -> tuple[str | None, str | None]:
+        for texts in (self.around_title, self.around_body):
+            found, text = maintext.printed_date(texts, now=self.now, default_tz=self.default_tz)
+            if found is not None:
+                return found, text
+        return None, None
+
+
+def vicinity(element: etree._Element | None, levels: int = 3) -> etree._Element | None:
+    """The region around an element where its article's byline, dates and tags sit."""
+    if element is None:
+        return None
+    for _ in range(levels):
+        parent = element.getparent()
+        if parent is None or parent.tag == "html":
+            break
+        element = parent
+    return element
+
+
+def within(element: etree._Element, scopes: list[etree._Element]) -> bool:
+    return any(ancestor in scopes for ancestor in element.iterancestors())
+
+
+# -- dates ------------------------------------------------------------------------------
+
+
+def dates(page: Page) -> tuple[str | None, str | None]:
+    """(published_at, modified_at)."""
+    article = page.head.article or {}
+    meta = page.head.meta
+    published = _parse_each(
+        page,
+        [("selector date", v) for v in page.selected("date")]
+        + [("JSON-LD datePublished", v) for v in json_ld_strings(article.get("datePublished"))]
+        + [(f"meta {key}", v) for key in PUBLISHED_META for v in meta.get(key, ())],
+    )
+    if not published:
+        published = _parse_each(page, _time_elements(page, "published"))
+    modified = _parse_each(
+        page,
+        [("selector modified", v) for v in page.selected("modified")]
+        + [("JSON-LD dateModified", v) for v in json_ld_strings(article.get("dateModified"))]
+        + [(f"meta {key}", v) for key in MODIFIED_META for v in meta.get(key, ())],
+    )
+    if not modified:
+        modified = _parse_each(page, _time_elements(page, "modified"))
+    created = [
+        value
+        for value in json_ld_strings(article.get("dateCreated")) + meta.get("datecreated", [])
+        if value
+    ]
+    stamped = [value for _, value in published + modified]
+    stamped += [found for found in map(page.read_date, created) if found]
+
+    printed = printed_text = None
+    # The printed date is read only when it is needed: as the last resort, or to check dates
+    # stamped UTC (which some CMSs write in local time).
+    if not published or any(value.endswith("+00:00") for value in stamped):
+        printed, printed_text = page.printed_date()
+    if printed is not None and _utc_is_local(stamped, printed):
+        offset = datetime.fromisoformat(printed).tzinfo
+        published = [(source, _restamp(value, offset)) for source, value in published]
+        modified = [(source, _restamp(value, offset)) for source, value in modified]
+        page.warnings.append(
+            f"dates stamped UTC on this page are local time (printed {printed_text!r}); "
+            f"read them as {printed[-6:]}"
+        )
+    published_at = published[0][1] if published else printed
+    modified_at = modified[0][1] if modified else None
+    return published_at, modified_at
+
+
+def _parse_each(page: Page, candidates: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Parse (source, text) date candidates; unparseable ones become warnings.
+
+    A value is read whole first; failing that, a date inside it is looked for ("Selasa, 23
+    Februari 2016 15:06 WIB | 998 Views").
+    """
+    parsed = []
+    for source, value in candidates:
+        value = squash(value)
+        if not value:
+            continue
+        result = page.read_date(value)
+        if result is None:
+            page.warnings.append(f"unparseable date {value!r} in {source}")
+        else:
+            parsed.append((source, result))
+    return parsed
+
+
+def _time_elements(page: Page, kind: str) -> list[tuple[str, str]]:
+    """Dates from <time> and itemprop'd elements marked published/modified, or near the text."""
+    hints = _TIME_HINTS[kind]
+    marked, nearby = [], []
+    for element in page.marked:
+        itemprop = element.get("itemprop") or ""
+        if element.tag != "time" and not itemprop.startswith("date"):
+            continue
+        marks = f"{itemprop} {element.get('class') or ''}".lower().strip()
+        value = element.get("datetime") or element.get("content") or element.xpath("string()")
+        if any(hint in marks for hint in hints):
+            # "updated" marks a modification time unless the element also says published.
+            if kind == "published" and "updated" in marks and "publish" not in marks:
+                continue
+            marked.append((f"<{element.tag} {marks}>", value))
+        elif kind == "published" and element.tag == "time" and not nearby:
+            if within(element, page.near):
+                nearby.append(("<time> near the article", value))
+    return marked + nearby
+
+
+def _utc_is_local(stamped: list[str], printed: str) -> bool:
+    """A date stamped UTC whose clock reads what the page prints in local time.
+
+    Some CMSs write local wall-clock time with a "Z" (detik's `pubdate`); the printed date is
+    the evidence that tells them from a true UTC time.
+    """
+    shown = datetime.fromisoformat(printed)
+    if not shown.utcoffset():
+        return False
+    wall = shown.replace(tzinfo=None, second=0)
+    for value in stamped:
+        moment = datetime.fromisoformat(value)
+        if moment.utcoffset() == timedelta(0) and moment.replace(tzinfo=None, second=0) == wall:
+            return True
+    return False
+
+
+def _restamp(value: str, offset: tzinfo | None) -> str:
+    moment = datetime.fromisoformat(value)
+    if moment.utcoffset():
+        return value
+    return moment.replace(tzinfo=offset).isoformat(timespec="seconds")
+
+
+# -- the other fields -------------------------------------------------------------------------
+
+
+def authors(page: Page) -> list[str]:
+    sites = page.head.site_names
+    cheap = (
+        page.selected("authors"),
+        json_ld_strings((page.head.article or {}).get("author")),
+        [value for key in AUTHOR_META for value in page.head.meta.get(key, ())],
+    )
+    for values in cheap:
+        names = clean_authors(values, sites)
+        if names:
+            return names
+    marked = [
+        squash(e.xpath("string()")) or e.get("content") or ""
+        for e in page.marked
+        if (e.get("itemprop") == "author" or "author" in (e.get("rel") or ""))
+        and within(e, page.near)
+    ]
+    # Last, a byline inside the text or printed beside the headline ("Penulis: X | Editor: Y").
+    for values in (marked, page.body.bylines, maintext.printed_bylines(page.around_title)):
+        names = clean_authors(values, sites)
+        if names:
+            return names
+    return []
+
+
+def section(page: Page) -> str | None:
+    values = page.selected("section")
+    values += json_ld_strings((page.head.article or {}).get("articleSection"))
+    values += [value for key in SECTION_META for value in page.head.meta.get(key, ())]
+    for value in values:
+        found = clean_section(value)
+        if found:
+            return found
+    return None
+
+
+def tags(page: Page) -> list[str]:
+    chosen = page.selected("tags")
+    if chosen:
+        return clean_tags(chosen, split_commas=False)
+    keywords = (page.head.article or {}).get("keywords")
+    if keywords:
+        return clean_tags(json_ld_strings(keywords), split_commas=True)
+    for key in TAG_META:
+        values = page.head.meta.get(key)
+        if values:
+            return clean_tags(values, split_commas=key != "article:tag")
+    links = []
+    for element in page.marked:
+        rel = (element.get("rel") or "").lower().split()
+        # WordPress marks category links rel="category tag": those are sections, not tags.
+        if "tag" in rel and "category" not in rel and within(element, page.near):
+            links.append(squash(element.xpath("string()")))
+    return clean_tags(links, split_commas=False)
+
+
+def canonical(page: Page) -> str | None:
+    if page.head.canonical:
+        return page.head.canonical
+    article = page.head.article or {}
+    candidates = list(page.head.meta.get("og:url", ()))
+    candidates += json_ld_strings(article.get("url"))
+    candidates += json_ld_strings(article.get("mainEntityOfPage"))
+    for value in candidates:
+        resolved = absolute_url(value, page.url)
+        if resolved:
+            return resolved
+    return None
+
+
+def image(page: Page) -> str | None:
+    candidates = page.selected("image")
+    candidates += json_ld_strings((page.head.article or {}).get("image"), key="url")
+    candidates += [value for key in IMAGE_META for value in page.head.meta.get(key, ())]
+    for value in candidates:
+        words = value.split()  # a srcset: the first address
+        resolved = absolute_url(words[0], page.url) if words else None
+        if resolved:
+            return resolved
+    scope = vicinity(page.body.container, 1)
+    if scope is not None:
+        for element in scope.iter("img"):
+            resolved = absolute_url(element.get("src") or element.get("data-src"), page.url)
+            if resolved:
+                return resolved
+    return None
+
+
+def next_page(page: Page) -> str | None:
+    for value in page.selected("next_page"):
+        resolved = absolute_url(value, page.url)
+        if resolved and resolved != page.url:
+            return resolved
+    if page.body.text is None:  # a page without article text is not a page of an article
+        return None
+    head = page.head
+    return next_page_near(page.body.container, page.url, head.rel_next, head.is_article)
