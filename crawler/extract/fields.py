@@ -124,22 +124,8 @@ def dates(page: Page) -> tuple[str | None, str | None]:
     """(published_at, modified_at)."""
     article = page.head.article or {}
     meta = page.head.meta
-    published = _parse_each(
-        page,
-        [("selector date", v) for v in page.selected("date")]
-        + [("JSON-LD datePublished", v) for v in json_ld_strings(article.get("datePublished"))]
-        + [(f"meta {key}", v) for key in PUBLISHED_META for v in meta.get(key, ())],
-    )
-    if not published:
-        published = _parse_each(page, _time_elements(page, "published"))
-    modified = _parse_each(
-        page,
-        [("selector modified", v) for v in page.selected("modified")]
-        + [("JSON-LD dateModified", v) for v in json_ld_strings(article.get("dateModified"))]
-        + [(f"meta {key}", v) for key in MODIFIED_META for v in meta.get(key, ())],
-    )
-    if not modified:
-        modified = _parse_each(page, _time_elements(page, "modified"))
+    published = _stamped(page, "published")
+    modified = _stamped(page, "modified")
     created = [
         value
         for value in json_ld_strings(article.get("dateCreated")) + meta.get("datecreated", [])
@@ -164,6 +150,22 @@ def dates(page: Page) -> tuple[str | None, str | None]:
     published_at = published[0][1] if published else printed
     modified_at = modified[0][1] if modified else None
     return published_at, modified_at
+
+
+_SOURCES = {  # kind: (selector key, JSON-LD key, meta names)
+    "published": ("date", "datePublished", PUBLISHED_META),
+    "modified": ("modified", "dateModified", MODIFIED_META),
+}
+
+
+def _stamped(page: Page, kind: str) -> list[tuple[str, str]]:
+    """(source, ISO date) of one kind, from selectors, JSON-LD and meta, else <time> elements."""
+    selector, json_key, meta_names = _SOURCES[kind]
+    article = page.head.article or {}
+    candidates = [(f"selector {selector}", v) for v in page.selected(selector)]
+    candidates += [(f"JSON-LD {json_key}", v) for v in json_ld_strings(article.get(json_key))]
+    candidates += [(f"meta {key}", v) for key in meta_names for v in page.head.meta.get(key, ())]
+    return _parse_each(page, candidates) or _parse_each(page, _time_elements(page, kind))
 
 
 def _parse_each(page: Page, candidates: list[tuple[str, str]]) -> list[tuple[str, str]]:
