@@ -529,7 +529,7 @@ class KibanaError(RuntimeError):
     pass
 
 
-def _ssl_context(config: KibanaConfig) -> ssl.SSLContext | None:
+def ssl_context(config: KibanaConfig) -> ssl.SSLContext | None:
     if not config.url.startswith("https://"):
         return None
     context = ssl.create_default_context(cafile=config.ca_certs)
@@ -545,7 +545,7 @@ def _ssl_context(config: KibanaConfig) -> ssl.SSLContext | None:
     return context
 
 
-def _auth_header(config: KibanaConfig) -> dict[str, str]:
+def auth_header(config: KibanaConfig) -> dict[str, str]:
     if config.api_key:
         return {"Authorization": f"ApiKey {config.api_key}"}
     if config.username:
@@ -590,12 +590,12 @@ def import_saved_objects(
         headers={
             "Content-Type": f"multipart/form-data; boundary={boundary}",
             "kbn-xsrf": "pantau",
-            **_auth_header(config),
+            **auth_header(config),
         },
     )
     try:
         with urllib.request.urlopen(
-            request, timeout=config.request_timeout, context=_ssl_context(config)
+            request, timeout=config.request_timeout, context=ssl_context(config)
         ) as response:
             body = json.loads(response.read().decode("utf-8") or "{}")
     except urllib.error.HTTPError as exc:
