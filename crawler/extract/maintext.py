@@ -212,9 +212,10 @@ def _best_candidate(
     if not scores:
         return None, 0
     top = sorted(scores, key=scores.__getitem__, reverse=True)[:5]
+    densities = _link_densities(top, owners)
     best, best_score = None, 0.0
     for candidate in top:
-        score = scores[candidate] * (1.0 - _link_density(candidate, owners))
+        score = scores[candidate] * (1.0 - densities[candidate])
         hint = f"{candidate.get('class') or ''} {candidate.get('id') or ''}"
         if candidate.tag in ("nav", "footer", "aside", "header", "form") or (
             _NOT_ARTICLE.search(hint) and not _ARTICLE_HINT.search(hint)
@@ -227,20 +228,29 @@ def _best_candidate(
     return best, paragraph_chars
 
 
-_COUNT_ELEMENTS = etree.XPath("count(.//*)")
+def _link_densities(
+    candidates: list[etree._Element], owners: dict[etree._Element, list[int]]
+) -> dict[etree._Element, float]:
+    """Share of each candidate's text inside links (menus and teaser lists are mostly links).
 
-
-def _link_density(candidate: etree._Element, owners: dict[etree._Element, list[int]]) -> float:
-    """Share of the candidate's text inside links (menus and teaser lists are mostly links)."""
-    chars = link_chars = 0
-    if _COUNT_ELEMENTS(candidate) > 1500:  # the whole page, or nearly: not worth a walk
-        return 0.5
-    for element in candidate.iter():
-        counts = owners.get(element)
+    Walks up from the text blocks (a few dozen) rather than down into the candidates (their
+    whole subtrees).
+    """
+    totals = {candidate: [0, 0] for candidate in candidates}
+    for block, (chars, link_chars, _) in owners.items():
+        counts = totals.get(block)
         if counts is not None:
-            chars += counts[0]
-            link_chars += counts[1]
-    return min(link_chars / chars, 1.0) if chars else 1.0
+            counts[0] += chars
+            counts[1] += link_chars
+        for ancestor in block.iterancestors():
+            counts = totals.get(ancestor)
+            if counts is not None:
+                counts[0] += chars
+                counts[1] += link_chars
+    return {
+        candidate: min(links / chars, 1.0) if chars else 1.0
+        for candidate, (chars, links) in totals.items()
+    }
 
 
 def render(
