@@ -117,6 +117,21 @@ def test_huge_page_is_handled() -> None:
     assert result["body"] == "\n\n".join(PARAGRAPHS)
 
 
+def test_markup_nested_past_the_parsers_limit_is_reported() -> None:
+    deep = "<div>" * 3000 + "<p>Teks yang tidak terbaca.</p>" + "</div>" * 3000
+    result = extract_article(page(body_extra=deep), URL)
+    assert result["title"] == "KPU Tetapkan Jadwal Kampanye"
+    assert any("cut short by the HTML parser" in warning for warning in result["warnings"])
+
+
+def test_absurdly_nested_json_ld_is_skipped_with_a_warning() -> None:
+    block = "[" * 5000 + '{"@type": "NewsArticle", "headline": "X"}' + "]" * 5000
+    head = f'<script type="application/ld+json">{block}</script>'
+    result = extract_article(page(head=head), URL)
+    assert result["title"] == "KPU Tetapkan Jadwal Kampanye"
+    assert "invalid JSON-LD block skipped (nested too deep)" in result["warnings"]
+
+
 def test_utf8_bytes_declared_as_latin1_are_read_as_utf8() -> None:
     html = page(
         head='<meta charset="iso-8859-1">', paragraphs=[PARAGRAPHS[0] + " “Kami siap,” ujarnya."]

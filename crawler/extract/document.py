@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import threading
 
 from lxml import etree
 
@@ -36,14 +37,22 @@ _BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b
 
 # remove_blank_text drops whitespace-only text between block elements in C (libxml2 keeps it
 # where it separates inline words), so the Python passes see far fewer text nodes.
-_PARSER = etree.HTMLParser(
-    encoding="utf-8",
-    collect_ids=False,
-    remove_comments=True,
-    remove_pis=True,
-    remove_blank_text=True,
-    huge_tree=True,
-)
+_PARSER_OPTIONS = {
+    "encoding": "utf-8",
+    "collect_ids": False,
+    "remove_comments": True,
+    "remove_pis": True,
+    "remove_blank_text": True,
+    "huge_tree": True,
+}
+_local = threading.local()  # an lxml parser must not serve two threads at once
+
+
+def _parser() -> etree.HTMLParser:
+    parser = getattr(_local, "parser", None)
+    if parser is None:
+        parser = _local.parser = etree.HTMLParser(**_PARSER_OPTIONS)
+    return parser
 
 
 class NotAPage(ValueError):
@@ -103,12 +112,19 @@ def parse(html: str | bytes, warnings: list[str]) -> etree._Element:
         # early; lone surrogates cannot be encoded.
         html = _XML_DECLARATION.sub("", html, count=1)
         raw = html.replace("\x00", "").encode("utf-8", errors="replace")
+    parser = _parser()
     try:
-        root = etree.fromstring(raw, parser=_PARSER)
+        root = etree.fromstring(raw, parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as error:
         raise NotAPage(f"unparseable document: {error}") from None
     if root is None:
         raise NotAPage("empty document")
+    # libxml2 recovers from any broken markup but stops at a fatal error (nesting deeper than
+    # it allows): what followed is lost, and the caller must hear of it.
+    for entry in parser.error_log:
+        if entry.level == etree.ErrorLevels.FATAL:
+            warnings.append(f"page cut short by the HTML parser: {entry.message}")
+            break
     return root
 
 

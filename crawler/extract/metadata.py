@@ -156,12 +156,15 @@ def _load_json(text: str, warnings: list[str]) -> Any:
         text = text[4:].rstrip("-> \n")
     try:
         return json.loads(text, strict=False)
+    except RecursionError:  # nested past any real use: not worth a repair
+        warnings.append("invalid JSON-LD block skipped (nested too deep)")
+        return None
     except ValueError:
         pass
     # The commonest hand-written JSON-LD fault: a trailing comma.
     try:
         return json.loads(re.sub(r",\s*([}\]])", r"\1", text), strict=False)
-    except ValueError:
+    except (ValueError, RecursionError):
         warnings.append("invalid JSON-LD block skipped")
         return None
 
@@ -203,17 +206,19 @@ def _site_names(head: Head, url: str) -> list[str]:
     return [name.casefold() for name in (squash(n) for n in names) if len(name) >= 3]
 
 
-def json_ld_strings(value: Any, key: str = "name") -> list[str]:
+def json_ld_strings(value: Any, key: str = "name", depth: int = 0) -> list[str]:
     """Flatten a JSON-LD value (string, object, list, list of lists) into strings."""
     if isinstance(value, str):
         return [value]
+    if depth > 6:  # real markup nests two or three levels
+        return []
     if isinstance(value, dict):
         if str(value.get("@type", "")).lower() == "organization" and key == "name":
             return []
         inner = value.get(key) or value.get("@id")
-        return json_ld_strings(inner, key) if inner is not None else []
+        return json_ld_strings(inner, key, depth + 1) if inner is not None else []
     if isinstance(value, list):
-        return [text for item in value for text in json_ld_strings(item, key)]
+        return [text for item in value for text in json_ld_strings(item, key, depth + 1)]
     return []
 
 
