@@ -129,7 +129,7 @@ def test_changed_articles_are_refetched_and_updated_in_place(sites, first):
     portal = sites.update_article(
         "portal", "rp9srf210", body="Paragraf baru.\n\nBawaslu mengawasi."
     )
-    wp = sites.update_article("wordpress", 4127, title="Kominfo Siapkan Tiga Strategi (Diperbarui)")
+    wp = sites.update_article("wordpress", "4127", title="Kominfo Siapkan Tiga Strategi (Diperbarui)")
     run = crawl(sites, workdir, name="third")
     assert run.returncode == 0, run.stderr[-3000:]
     fetched = article_requests(run)

@@ -17,6 +17,7 @@ from urllib.parse import urlencode, urlsplit
 
 import scrapy
 from scrapy import signals
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
@@ -55,6 +56,9 @@ class NewsSpider(scrapy.Spider):
         self._pending: dict[str, tuple[str, tuple[str, ...], str | None]] = {}
         self._wp_newest: dict[str, str] = {}
         self._wp_complete: dict[str, bool] = {}
+        self._skipped: dict[str, set[str]] = {}
+        # article keys scheduled this run -> (source id, mark); removed once any outcome is known
+        self._unsettled: dict[str, tuple[str, str | None]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -94,6 +98,8 @@ class NewsSpider(scrapy.Spider):
         if pending is None:
             return
         source_id, keys, mark = pending
+        for key in keys:
+            self._unsettled.pop(key, None)
         if item is not None:
             mark = _newest(mark, item.get("modified_at"), item.get("published_at"))
         for key in keys:
@@ -105,6 +111,9 @@ class NewsSpider(scrapy.Spider):
 
     def _item_error(self, item: Any, response: Any, spider: Any, failure: Any) -> None:
         logger.error("item %s failed in a pipeline: %s", item.get("url"), failure.value)
+        pending = self._pending.pop(item.get("id"), None)
+        for key in pending[1] if pending else ():
+            self._unsettled.pop(key, None)  # not stored: fetched again next run
         self._stat(item.get("source"), "pipeline_errors")
 
     def _stat(self, source_id: str | None, key: str, count: int = 1) -> None:
@@ -314,9 +323,11 @@ class NewsSpider(scrapy.Spider):
             if key in self._scheduled:
                 continue
             if not self._needs_fetch(source, key, cand.lastmod):
-                self._stat(source.id, "skipped_unchanged")
+                # counted at the end, once, unless another route's newer mark fetches it
+                self._skipped.setdefault(source.id, set()).add(key)
                 continue
             self._scheduled.add(key)
+            self._unsettled[key] = (source.id, cand.lastmod)
             self._stat(source.id, "articles_seen")
             yield Request(
                 cand.url,
@@ -341,12 +352,15 @@ class NewsSpider(scrapy.Spider):
         source = self._source_of(response)
         key = response.meta["key"]
         if not self._is_html(response, source):
+            self._unsettled.pop(key, None)
             self.store.mark_fetched(
                 source.id, key, lastmod=response.meta.get("lastmod"), doc_id=None, status="not_html"
             )
             return []
         try:
-            extracted = extract_article(response.text, response.url, source.selectors)
+            extracted = extract_article(
+                response.text, response.url, source.selectors, default_tz=source.timezone
+            )
         except ExtractionError as exc:
             if not response.meta.get("pages"):
                 return self._extraction_failed(source, response, exc)
@@ -378,6 +392,7 @@ class NewsSpider(scrapy.Spider):
         return [self._item(source, seen[0], joined, keys, response.meta.get("lastmod"))]
 
     def _extraction_failed(self, source: Source, response: Response, exc: Exception) -> list:
+        self._unsettled.pop(response.meta["key"], None)
         logger.warning("%s: extraction failed for %s: %s", source.id, response.url, exc)
         self._stat(source.id, "extraction_failed")
         self.store.mark_fetched(
@@ -390,13 +405,28 @@ class NewsSpider(scrapy.Spider):
         return []
 
     def article_failed(self, failure: Any) -> None:
+        """Log a failed article fetch. Errors that will not fix themselves (4xx, redirect loops,
+        refused by a filter) are remembered, so the URL is tried again only when its
+        modification mark moves; network errors and 5xx are retried on the next run."""
         request = failure.request
         reason = failure.value
-        if isinstance(reason, HttpError):
-            reason = f"HTTP {reason.response.status}"
         source_id = request.meta.get("source")
+        lasting = isinstance(reason, IgnoreRequest) and not isinstance(reason, HttpError)
+        if isinstance(reason, HttpError):
+            status = reason.response.status
+            lasting = 400 <= status < 500 and status not in (408, 429)
+            reason = f"HTTP {status}"
         logger.warning("%s: article %s not fetched: %s", source_id, request.url, reason)
+        self._unsettled.pop(request.meta.get("key"), None)
         self._stat(source_id, "fetch_errors")
+        if lasting and request.meta.get("key"):
+            self.store.mark_fetched(
+                source_id,
+                request.meta["key"],
+                lastmod=request.meta.get("lastmod"),
+                doc_id=None,
+                status="failed",
+            )
 
     def _item(
         self, source: Source, url: str, fields: dict, keys: tuple[str, ...], mark: str | None
@@ -422,6 +452,11 @@ class NewsSpider(scrapy.Spider):
             image=fields.get("image"),
             content_hash=content_hash(fields.get("title"), fields.get("body")),
         )
+        # A redirect or a second route can bring one article under two URLs: remember both.
+        earlier = self._pending.get(item["id"])
+        if earlier is not None:
+            keys = tuple(dict.fromkeys([*earlier[1], *keys]))
+            mark = _newest(mark, earlier[2])
         self._pending[item["id"]] = (source.id, keys, mark)
         return item
 
@@ -451,10 +486,20 @@ class NewsSpider(scrapy.Spider):
         return []
 
     def closed(self, reason: str) -> None:
-        # The WordPress modified_after mark only moves when every API page was read, so an
-        # interrupted run re-lists from the old mark and misses nothing.
+        for source_id, keys in self._skipped.items():
+            self._stat(source_id, "skipped_unchanged", len(keys - self._scheduled))
         if reason != "finished":
             return
+        # In a finished crawl, a request that ended with no response and no error was swallowed
+        # (a redirect loop back to a URL already seen): remember it so it is not retried forever.
+        for key, (source_id, mark) in self._unsettled.items():
+            logger.warning(
+                "%s: %s led nowhere (redirect loop?); not retried until it changes", source_id, key
+            )
+            self._stat(source_id, "fetch_errors")
+            self.store.mark_fetched(source_id, key, lastmod=mark, doc_id=None, status="lost")
+        # The WordPress modified_after mark only moves when every API page was read, so an
+        # interrupted run re-lists from the old mark and misses nothing.
         for source_id, newest in self._wp_newest.items():
             if self._wp_complete.get(source_id):
                 self.store.set_mark(source_id, "wp_modified_after", f"{newest}+00:00")
