@@ -31,9 +31,9 @@ TELNETCONSOLE_ENABLED = False
 
 # -- bad input --------------------------------------------------------------------------------
 # Pages over this size are abandoned (Scrapy cancels the download and logs the URL).
-PANTAU_MAX_PAGE_BYTES = 5 * 1024 * 1024
+PANTAU_MAX_PAGE_BYTES = 2 * 1024 * 1024
 DOWNLOAD_MAXSIZE = PANTAU_MAX_PAGE_BYTES
-DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 1024 * 1024
 # Discovery is bounded: listing pagination per source is capped by `listing_pages` in the
 # source file, sitemap indexes by this depth, split articles by this many pages.
 PANTAU_SITEMAP_DEPTH = 3
