@@ -41,10 +41,21 @@ def synthetic_page(size: int = 100_000) -> str:
         story.append(f"<p>{paragraph} ({i})</p>")
         if i == 4:
             story.append('<p><strong>Baca Juga:</strong> <a href="/berita/1">Judul lain</a></p>')
+    # Real portal markup spends its bytes on long class lists, data- attributes and inline
+    # scripts: about 1,000 elements per 100 KB on the id-news pages, and so here.
     teaser = (
-        '<div class="teaser"><a href="/berita/{i}"><img src="/img/{i}.jpg" alt="foto {i}">'
-        "<h3>Judul berita lain nomor {i} tentang pemilu dan partai politik</h3></a>"
-        '<span class="date">Rabu, 18/01/2023 1{d}:32 WIB</span></div>'
+        '<div class="articles--rows--item articles--rows--item_has-image clearfix" '
+        'data-article-id="{i}" data-category="politik" data-target="/berita/{i}">'
+        '<a class="articles--rows--item__figure-link ui--a" href="/berita/{i}/judul-berita-'
+        'lain-nomor-{i}-tentang-pemilu" title="Judul berita lain nomor {i}">'
+        '<img class="articles--rows--item__figure-image js-lazy" loading="lazy" '
+        'data-src="https://cdn.contoh.example/medias/{i}/thumb/{i}_1455527995-IMG.jpg" '
+        'src="/assets/images/blank.png" alt="Judul berita lain nomor {i}"></a>'
+        '<h3 class="articles--rows--item__title"><a class="articles--rows--item__title-link" '
+        'href="/berita/{i}/judul-berita-lain-nomor-{i}-tentang-pemilu">Judul berita lain nomor '
+        "{i} tentang pemilu dan partai politik</a></h3>"
+        '<time class="articles--rows--item__time" datetime="2023-01-18T1{d}:32:00+07:00">'
+        "18 Jan 2023 1{d}:32</time></div>"
     )
     head = (
         "<!DOCTYPE html><html lang='id'><head><meta charset='utf-8'>"
@@ -70,8 +81,12 @@ def synthetic_page(size: int = 100_000) -> str:
     i = 0
     while len(head) + len(article) + sum(map(len, filler)) < size - 600:
         filler.append(teaser.format(i=i, d=i % 10))
-        if i % 25 == 0:
-            filler.append(f"<script>var slot{i} = {{'unit': 'div-gpt-{i}'}};</script>")
+        if i % 20 == 0:
+            filler.append(
+                f"<script>window.dataLayer = window.dataLayer || []; dataLayer.push({{'event': "
+                f"'impression', 'slot': 'div-gpt-ad-{i}', 'sizes': [[300, 250], [336, 280]], "
+                f"'targeting': {{'kanal': 'politik', 'pos': {i}}}}});</script>"
+            )
         i += 1
     tail = '</main><aside class="sidebar">' + "".join(filler) + "</aside><footer>(c)</footer>"
     return head + article + tail + "</body></html>"

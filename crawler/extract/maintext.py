@@ -228,6 +228,9 @@ def _best_candidate(
     return best, paragraph_chars
 
 
+_DENSITY_DEPTH = 7  # levels above a text block whose link density it counts in
+
+
 def _link_densities(
     candidates: list[etree._Element], owners: dict[etree._Element, list[int]]
 ) -> dict[etree._Element, float]:
@@ -238,15 +241,15 @@ def _link_densities(
     """
     totals = {candidate: [0, 0] for candidate in candidates}
     for block, (chars, link_chars, _) in owners.items():
-        counts = totals.get(block)
-        if counts is not None:
-            counts[0] += chars
-            counts[1] += link_chars
-        for ancestor in block.iterancestors():
-            counts = totals.get(ancestor)
+        node = block
+        for _ in range(_DENSITY_DEPTH):
+            counts = totals.get(node)
             if counts is not None:
                 counts[0] += chars
                 counts[1] += link_chars
+            node = node.getparent()
+            if node is None:
+                break
     return {
         candidate: min(links / chars, 1.0) if chars else 1.0
         for candidate, (chars, links) in totals.items()
@@ -420,8 +423,11 @@ def _before(node: etree._Element) -> Iterator[str | None]:
         sibling = node.getprevious()
         while sibling is not None:
             yield sibling.tail
-            # The end of the sibling's text: libxml2 picks it, a mega-menu is not copied out.
-            yield from reversed(_LAST_TEXTS(sibling))
+            if len(sibling):
+                # The end of the sibling's text: libxml2 picks it, a mega-menu is not copied.
+                yield from reversed(_LAST_TEXTS(sibling))
+            else:
+                yield sibling.text
             sibling = sibling.getprevious()
         parent = node.getparent()
         if parent is None:

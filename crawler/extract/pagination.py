@@ -3,7 +3,7 @@
 A link counts only when its URL is the current one with its page number raised by one
 ("?page=2", "?hal=3", ".../2", ".../1/slug" -> ".../2/slug"): a "Berita Selanjutnya" link to
 another article, or any other URL, never does. Links are looked for near the article text (in
-the body container and up to three ancestors around it), because a listing page has the same
+the body container and up to two ancestors around it), because a listing page has the same
 "?page=2" links in its site-wide pagination; the page's <link rel="next"> is trusted only on
 pages that declare themselves articles.
 """
@@ -23,7 +23,7 @@ _NEXT_TEXT = re.compile(
     r"selanjutnya)|›|»|>|>>|→)\W*$",
     re.I,
 )
-_ANCESTORS = 3
+_ANCESTORS = 2
 # Links that could point to another page of this article: they repeat its slug (the longest
 # path segment) or, for query-only addresses, its query. libxml2 filters; Python sees matches.
 _LINKS_LIKE = etree.XPath(".//a[starts-with(@href, '?') or contains(@href, $key)]")
