@@ -475,6 +475,11 @@ def test_selectors_override_every_field() -> None:
     assert result["next_page"] == URL + "?hal=2"
 
 
+def test_nested_body_matches_are_read_once() -> None:
+    result = extract_article(page(), URL, {"body": "div.isi-berita, div.isi-berita p"})
+    assert result["body"] == "\n\n".join(PARAGRAPHS)
+
+
 def test_selector_that_matches_nothing_falls_back_with_a_warning() -> None:
     result = extract_article(page(), URL, {"body": "article.tidak-ada", "title": "h2.tidak-ada"})
     assert result["body"] == "\n\n".join(PARAGRAPHS)

@@ -256,14 +256,17 @@ def _link_densities(
     }
 
 
-def render(
-    containers: list[etree._Element], *, title: str | None = None, clean: bool = True
-) -> Body:
-    """Paragraphs of the given elements, boilerplate skipped and related-link lines dropped."""
-    result = Body(container=containers[0] if containers else None)
+def render(containers: list[etree._Element], *, title: str | None = None) -> Body:
+    """Paragraphs of the given elements, boilerplate skipped and related-link lines dropped.
+
+    An element inside another of the list is read once, as part of the outer one.
+    """
+    chosen = set(containers)
+    outer = [c for c in containers if not any(a in chosen for a in c.iterancestors())]
+    result = Body(container=outer[0] if outer else None)
     raw: list[tuple[str, int]] = []
-    for container in containers:
-        raw.extend(_walk(container, result.bylines, clean))
+    for container in outer:
+        raw.extend(_walk(container, result.bylines))
     folded_title = (title or "").casefold()
     paragraphs: list[str] = []
     for text, link_chars in raw:
@@ -288,7 +291,7 @@ def render(
     return result
 
 
-def _walk(container: etree._Element, bylines: list[str], clean: bool) -> list[tuple[str, int]]:
+def _walk(container: etree._Element, bylines: list[str]) -> list[tuple[str, int]]:
     paragraphs: list[tuple[str, int]] = []
     pieces: list[str] = []
     link_chars = 0
@@ -314,7 +317,7 @@ def _walk(container: etree._Element, bylines: list[str], clean: bool) -> list[tu
     for event, element in walker:
         tag = element.tag
         if event == "start":
-            if element is not container and clean and _is_boilerplate(element, tag, bylines):
+            if element is not container and _is_boilerplate(element, tag, bylines):
                 walker.skip_subtree()  # its "end" event is skipped too: handle the tail here
                 if tag not in _INLINE:
                     flush()
