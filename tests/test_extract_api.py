@@ -432,10 +432,13 @@ def test_selector_keys_are_the_documented_ones() -> None:
         ({"date": "xpath://div[@class="}, "selector 'date': invalid XPath selector"),
         ({"title": 3}, "selector 'title' must be a string"),
         ({"remove": []}, "selector 'remove' must be a string or a non-empty list"),
+        ({"tags": [{"css": "a"}]}, "selector 'tags' must be a string or a non-empty list"),
+        ({"title": None}, "selector 'title' must be a string"),
+        (["title"], "selectors must be a mapping"),
         ({"tags": [""]}, "empty selector"),
     ],
 )
-def test_bad_selectors_are_errors_naming_the_key(selectors: dict, message: str) -> None:
+def test_bad_selectors_are_errors_naming_the_key(selectors: object, message: str) -> None:
     with pytest.raises(ValueError, match=message.replace("[", r"\[")):
         validate_selectors(selectors)
     with pytest.raises(ValueError, match=message.replace("[", r"\[")):

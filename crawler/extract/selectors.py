@@ -73,7 +73,11 @@ def validate_selectors(selectors: Mapping[str, Any] | None) -> dict[str, tuple[e
             known = ", ".join(sorted(SELECTOR_KEYS))
             raise ValueError(f"unknown selector key {key!r} (known keys: {known})")
         values = [value] if isinstance(value, str) else value
-        if not isinstance(values, list | tuple) or not values:
+        if (
+            not isinstance(values, list | tuple)
+            or not values
+            or not all(isinstance(item, str) for item in values)
+        ):
             raise ValueError(f"selector {key!r} must be a string or a non-empty list of strings")
         try:
             compiled[key] = tuple(compile_selector(item) for item in values)
