@@ -25,6 +25,11 @@ ARTICLE = "https://news.contoh.co.id/berita/rov8x1320/kpu-tetapkan-jadwal-kampan
         (ARTICLE + "/", ARTICLE + "/2/", True),
         (ARTICLE, ARTICLE + "/page/2", True),
         (ARTICLE + "/2", ARTICLE + "/3", True),
+        (ARTICLE, ARTICLE + "/halaman-2", True),
+        (ARTICLE + "/halaman-2", ARTICLE + "/halaman-3", True),
+        (ARTICLE, ARTICLE + "/halaman-3", False),
+        # a number inside a slug is not a page number
+        ("https://a.co.id/berita/pemilu-2024", "https://a.co.id/berita/pemilu-2025", False),
         (ARTICLE, ARTICLE + "/3", False),
         # detik: the page number sits inside the path
         (

@@ -68,8 +68,8 @@ def _only_page_params_differ(query_a: dict[str, str], query_b: dict[str, str]) -
 
 
 def _path_is_next(a: list[str], b: list[str]) -> bool:
-    if len(b) == len(a) + 1 and b[:-1] == a:  # ".../slug" -> ".../slug/2"
-        return b[-1] == "2"
+    if len(b) == len(a) + 1 and b[:-1] == a:  # ".../slug" -> ".../slug/2" or ".../halaman-2"
+        return _page_number(b[-1]) == 2
     if len(b) == len(a) + 2 and b[:-2] == a:  # ".../slug" -> ".../slug/page/2"
         return b[-2].lower() in _PAGE_PARAMS and b[-1] == "2"
     if len(a) != len(b):
@@ -77,8 +77,17 @@ def _path_is_next(a: list[str], b: list[str]) -> bool:
     differing = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
     if len(differing) != 1:
         return False
-    x, y = a[differing[0]], b[differing[0]]
-    return x.isdigit() and y.isdigit() and int(y) == int(x) + 1 and int(y) < 1000
+    before, after = _page_number(a[differing[0]]), _page_number(b[differing[0]])
+    return before is not None and after is not None and after == before + 1 and after < 1000
+
+
+_PAGE_SEGMENT = re.compile(r"(?:(?:halaman|hal|page|part)-?)?(\d+)", re.I)
+
+
+def _page_number(segment: str) -> int | None:
+    """The page number a path segment stands for: "2", "halaman-2", "page2"; else None."""
+    match = _PAGE_SEGMENT.fullmatch(segment)
+    return int(match.group(1)) if match else None
 
 
 def _host_of(href: str) -> str:
