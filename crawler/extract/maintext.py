@@ -140,11 +140,11 @@ def _text_owners(body: etree._Element, skip: frozenset[str]) -> dict[etree._Elem
     inline = _INLINE
     owners: dict[etree._Element, list[int]] = {}
 
-    def credit(owner: etree._Element, text: str) -> None:
+    def credit(owner: etree._Element, text: str, link: bool = False) -> None:
         n = len(text.strip())
         if not n:
             return
-        link, tag = False, owner.tag
+        tag = owner.tag
         while tag in inline:  # <b>, <a>, <span> pass their text up to the block showing it
             if tag == "a":
                 link = True
@@ -162,8 +162,16 @@ def _text_owners(body: etree._Element, skip: frozenset[str]) -> dict[etree._Elem
 
     walker = etree.iterwalk(body, events=("start",))
     for _, element in walker:
-        if element.tag in skip:
+        tag = element.tag
+        if tag in skip:
             walker.skip_subtree()
+        elif tag == "a" and len(element):
+            # A link wrapping a card (image, heading, summary) is link text as a whole, shown
+            # by the block around it: read in one C-level pass, its elements not visited.
+            walker.skip_subtree()
+            text = "".join(element.itertext())
+            if len(text) > 2:
+                credit(element, text, link=True)
         else:
             text = element.text
             if text is not None and len(text) > 2:
