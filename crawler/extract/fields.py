@@ -94,7 +94,9 @@ class Page:
         )
 
     def printed_date(self) -> tuple[str | None, str | None]:
-        for texts in (self.around_title, self.around_body):
+        """A date printed beside the headline, else beside the text (read only if needed)."""
+        for side in ("around_title", "around_body"):
+            texts = getattr(self, side)
             found, text = maintext.printed_date(texts, now=self.now, default_tz=self.default_tz)
             if found is not None:
                 return found, text
