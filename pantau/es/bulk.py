@@ -44,6 +44,7 @@ class BatchResult:
     rejected: list[Failure] = field(default_factory=list)  # for the dead letters
     pending: list[Failure] = field(default_factory=list)  # still retriable, keep
     refused: str | None = None  # the cluster refused the request (auth, missing alias, size)
+    refused_status: int | None = None
     unreachable: str | None = None  # the cluster could not be reached
 
     @property
@@ -125,6 +126,7 @@ def send_batch(
                 retry.append(Failure(position, status, describe_error(detail)))
             elif status in REFUSED_STATUSES:
                 result.refused = f"status {status}: {describe_error(detail)}"
+                result.refused_status = status
                 result.pending.append(Failure(position, status, describe_error(detail)))
             else:
                 result.rejected.append(Failure(position, status, describe_error(detail)))

@@ -24,10 +24,17 @@ from typing import Any
 from pantau.es.bulk import BatchResult, send_batch
 from pantau.es.config import EsConfig
 from pantau.es.documents import DocumentError, to_record
-from pantau.es.spool import Claim, Spool
+from pantau.es.spool import Claim, Spool, write_all
 
 logger = logging.getLogger(__name__)
 
+# What to do about a refused batch, by status.
+REFUSAL_HINTS = {
+    401: "; check ELASTICSEARCH_API_KEY or ELASTICSEARCH_USERNAME/PASSWORD",
+    403: "; the credentials lack privileges on {alias} (see docs/elasticsearch.md)",
+    404: "; is the alias {alias} there? run `pantau es setup`",
+    413: "; lower PANTAU_ES_BATCH_SIZE",
+}
 COUNTERS = ("spooled", "sent", "accepted", "retried", "rejected", "conflicts", "unreachable")
 
 
@@ -67,7 +74,7 @@ class DeadLetters:
         with self._lock:
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
             try:
-                os.write(fd, data)
+                write_all(fd, data)
                 os.fsync(fd)
             finally:
                 os.close(fd)
@@ -191,13 +198,7 @@ class Indexer:
             self._problem(f"cannot reach {self.config.display_url}: {result.unreachable}")
             return "unreachable"
         if result.refused:
-            hint = ""
-            if " 404" in f" {result.refused}" or "index_not_found" in result.refused:
-                hint = f"; is the alias {self.index} there? run `pantau es setup`"
-            elif "401" in result.refused or "403" in result.refused:
-                hint = "; check ELASTICSEARCH_API_KEY or ELASTICSEARCH_USERNAME/PASSWORD"
-            elif "413" in result.refused:
-                hint = "; lower PANTAU_ES_BATCH_SIZE"
+            hint = REFUSAL_HINTS.get(result.refused_status or 0, "").format(alias=self.index)
             self._problem(f"{self.config.display_url} refused the batch ({result.refused}){hint}")
             return "refused"
         if remaining:

@@ -42,7 +42,7 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         written = os.write(fd, view)
@@ -119,7 +119,7 @@ class Spool:
                 fcntl.flock(fd, fcntl.LOCK_EX)  # marks the segment as having a live writer
                 self._fd, self._path, self._count = fd, path, 0
                 self._opened = time.monotonic()
-            _write_all(self._fd, data)
+            write_all(self._fd, data)
             self._count += 1
             return self._count
 
@@ -214,7 +214,7 @@ class Spool:
                 temp = claim.path.with_name(claim.path.name + TEMP)
                 fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
                 try:
-                    _write_all(fd, b"".join(encode(r) for r in remaining))
+                    write_all(fd, b"".join(encode(r) for r in remaining))
                     os.fsync(fd)
                 finally:
                     os.close(fd)
