@@ -188,9 +188,10 @@ def test_another_prefix_renames_objects_but_not_analysis() -> None:
         "pantau-test-article-mappings",
     ]
     assert other.articles_template.body["index_patterns"] == ["pantau-test-articles-v*"]
-    assert other.get("component_templates", "pantau-test-analysis").body == CONFIG.get(
-        "component_templates", "pantau-analysis"
-    ).body
+    assert (
+        other.get("component_templates", "pantau-test-analysis").body
+        == CONFIG.get("component_templates", "pantau-analysis").body
+    )
     assert other.mapping_properties(other.articles_template) == ARTICLES
 
 
