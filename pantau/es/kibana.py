@@ -92,6 +92,10 @@ def data_view(names: IndexNames) -> dict[str, Any]:
             "title": names.articles,
             "name": f"{names.prefix}: artikel dan unggahan",
             "timeFieldName": "@timestamp",
+            # Article addresses render as links in Discover and in saved-search panels.
+            "fieldFormatMap": json.dumps(
+                {name: {"id": "url"} for name in ("url", "canonical_url")}, sort_keys=True
+            ),
         },
         "references": [],
     }
