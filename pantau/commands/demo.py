@@ -7,6 +7,7 @@ per-source summary and a few searches an analyst would run.
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 from pathlib import Path
 
@@ -31,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from pantau.fixture_site import FixtureSites
     from pantau.store import open_store
 
+    os.environ.pop("ELASTICSEARCH_URL", None)  # never send the demo's pages to a real cluster
     workdir = Path(tempfile.mkdtemp(prefix="pantau-demo-"))
     store_path = Path(args.store) if args.store else workdir / "demo.db"
     if store_path.exists():
@@ -51,7 +53,6 @@ def run(args: argparse.Namespace) -> int:
                 "AUTOTHROTTLE_ENABLED": False,
                 "PANTAU_RETRY_AFTER_MAX": 5,
                 "LOG_LEVEL": "ERROR",
-                "ELASTICSEARCH_URL": "",  # never send the demo to a real cluster
             },
         )
     print()
