@@ -32,9 +32,10 @@ from .pagination import next_page_near
 from .selectors import selected_values
 from .text import absolute_url, squash
 
-# Elements marked up as a date, an author or a tag, found by libxml2 so that only matches
+# Links with rel= (author, tag) and microdata authors, found by libxml2 so that only matches
 # become Python objects.
-_MARKED = etree.XPath(".//*[@itemprop][not(self::meta)] | .//a[@rel]")
+_REL_LINKS = etree.XPath(".//a[@rel]")
+_ITEMPROP_AUTHORS = etree.XPath(".//*[@itemprop='author'][not(self::meta)]")
 _TIME_HINTS = {
     "published": ("datepublished", "published", "publish", "entry-date", "pubdate", "post-date"),
     "modified": ("datemodified", "updated", "modified"),
@@ -70,13 +71,18 @@ class Page:
         return list(dict.fromkeys(scope for scope in scopes if scope is not None))
 
     @cached_property
-    def marked(self) -> list[etree._Element]:
-        """<time> anywhere, and microdata and rel= links around the article."""
-        found = list(self.root.iter("time"))
-        for scope in self.near:
-            if not any(other is not scope and within(scope, [other]) for other in self.near):
-                found += _MARKED(scope)  # a scope inside another is covered by that one
-        return list(dict.fromkeys(found))
+    def scopes(self) -> list[etree._Element]:
+        """`near` without the regions inside another one (searched once, as part of it)."""
+        near = self.near
+        return [s for s in near if not any(o is not s and within(s, [o]) for o in near)]
+
+    @cached_property
+    def times(self) -> list[etree._Element]:
+        return list(self.root.iter("time"))
+
+    @cached_property
+    def rel_links(self) -> list[etree._Element]:
+        return [link for scope in self.scopes for link in _REL_LINKS(scope)]
 
     @cached_property
     def around_title(self) -> list[str]:
@@ -190,13 +196,14 @@ def _parse_each(page: Page, candidates: list[tuple[str, str]]) -> list[tuple[str
 
 
 def _time_elements(page: Page, kind: str) -> list[tuple[str, str]]:
-    """Dates from <time> and itemprop'd elements marked published/modified, or near the text."""
+    """Dates from <time> elements marked published/modified, or the first near the text.
+
+    (Microdata dates on other elements are printed dates, which the printed-date search reads.)
+    """
     hints = _TIME_HINTS[kind]
     marked, nearby = [], []
-    for element in page.marked:
+    for element in page.times:
         itemprop = element.get("itemprop") or ""
-        if element.tag != "time" and not itemprop.startswith("date"):
-            continue
         marks = f"{itemprop} {element.get('class') or ''}".lower().strip()
         value = element.get("datetime") or element.get("content") or element.xpath("string()")
         if any(hint in marks for hint in hints):
@@ -248,12 +255,9 @@ def authors(page: Page) -> list[str]:
         names = clean_authors(values, sites)
         if names:
             return names
-    marked = [
-        squash(e.xpath("string()")) or e.get("content") or ""
-        for e in page.marked
-        if (e.get("itemprop") == "author" or "author" in (e.get("rel") or ""))
-        and within(e, page.near)
-    ]
+    elements = [e for e in page.rel_links if "author" in e.get("rel", "").lower().split()]
+    elements += [e for scope in page.scopes for e in _ITEMPROP_AUTHORS(scope)]
+    marked = [squash(e.xpath("string()")) or e.get("content") or "" for e in elements]
     # Last, a byline inside the text or printed beside the headline ("Penulis: X | Editor: Y").
     for values in (marked, page.body.bylines, maintext.printed_bylines(page.around_title)):
         names = clean_authors(values, sites)
@@ -285,10 +289,10 @@ def tags(page: Page) -> list[str]:
         if values:
             return clean_tags(values, split_commas=key != "article:tag")
     links = []
-    for element in page.marked:
-        rel = (element.get("rel") or "").lower().split()
+    for element in page.rel_links:
+        rel = element.get("rel", "").lower().split()
         # WordPress marks category links rel="category tag": those are sections, not tags.
-        if "tag" in rel and "category" not in rel and within(element, page.near):
+        if "tag" in rel and "category" not in rel:
             links.append(squash(element.xpath("string()")))
     return clean_tags(links, split_commas=False)
 
