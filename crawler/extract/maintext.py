@@ -102,6 +102,10 @@ _ROLE_LINE = re.compile(
     re.I,
 )
 _DATELINE_END = re.compile(r"(?:-|--|–|—|:)\s*$")
+_ANY_LINE = re.compile(
+    "|".join(f"(?:{p.pattern})" for p in (_RELATED_LINE, _LABEL_LINE, _CREDIT_LINE, _ROLE_LINE)),
+    re.I,
+)
 
 MIN_PARAGRAPH = 25  # non-link characters for a block to count as a paragraph
 MIN_BODY = 80  # characters below which a body is taken as absent
@@ -280,13 +284,14 @@ def render(containers: list[etree._Element], *, title: str | None = None) -> Bod
     for text, link_chars in raw:
         if link_chars >= 0.8 * len(text):  # a bare link: a related article, a tag, a menu
             continue
-        if _RELATED_LINE.match(text) or _LABEL_LINE.match(text):
-            continue
-        if _CREDIT_LINE.match(text) and len(text) < 150:  # a photo credit, not text
-            continue
-        if _ROLE_LINE.match(text) and len(text) < 150:
-            result.bylines.append(text)
-            continue
+        if _ANY_LINE.match(text):  # one test for the common case of a plain paragraph
+            if _RELATED_LINE.match(text) or _LABEL_LINE.match(text):
+                continue
+            if _CREDIT_LINE.match(text) and len(text) < 150:  # a photo credit, not text
+                continue
+            if _ROLE_LINE.match(text) and len(text) < 150:
+                result.bylines.append(text)
+                continue
         if text.casefold() == folded_title:
             continue
         if len(text) < 60 and parse_date(text) is not None:
