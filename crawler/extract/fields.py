@@ -66,8 +66,19 @@ class Page:
 
     @cached_property
     def near(self) -> list[etree._Element]:
-        """The regions around the headline and the text, where bylines and dates sit."""
-        scopes = (vicinity(self.anchor), vicinity(self.body.container))
+        """The region of the article, where its byline, dates and tags sit.
+
+        The smallest element holding both the headline and the text; when that is the whole
+        page (headline and text far apart), the surroundings of each.
+        """
+        title, container = self.title_element, self.body.container
+        if title is not None and container is not None:
+            ancestors = set(container.iterancestors())
+            ancestors.add(container)
+            common = next((a for a in title.iterancestors() if a in ancestors), None)
+            if common is not None and common.tag not in ("body", "html"):
+                return [common]
+        scopes = (vicinity(self.anchor), vicinity(container))
         return list(dict.fromkeys(scope for scope in scopes if scope is not None))
 
     @cached_property
@@ -85,13 +96,15 @@ class Page:
         return [link for scope in self.scopes for link in _REL_LINKS(scope)]
 
     @cached_property
-    def around_title(self) -> list[str]:
+    def around_title(self) -> maintext.Nearby:
         return maintext.nearby_texts(self.anchor)
 
     @cached_property
-    def around_body(self) -> list[str]:
+    def around_body(self) -> maintext.Nearby:
         container = self.body.container
-        return maintext.nearby_texts(container) if container is not self.anchor else []
+        if container is self.anchor:
+            return maintext.Nearby()
+        return maintext.nearby_texts(container)
 
     def read_date(self, value: str) -> str | None:
         """A date value read whole, else a date found inside it."""
@@ -102,8 +115,8 @@ class Page:
     def printed_date(self) -> tuple[str | None, str | None]:
         """A date printed beside the headline, else beside the text (read only if needed)."""
         for side in ("around_title", "around_body"):
-            texts = getattr(self, side)
-            found, text = maintext.printed_date(texts, now=self.now, default_tz=self.default_tz)
+            nearby = getattr(self, side)
+            found, text = maintext.printed_date(nearby, now=self.now, default_tz=self.default_tz)
             if found is not None:
                 return found, text
         return None, None
@@ -203,18 +216,19 @@ def _time_elements(page: Page, kind: str) -> list[tuple[str, str]]:
     hints = _TIME_HINTS[kind]
     marked, nearby = [], []
     for element in page.times:
-        itemprop = element.get("itemprop") or ""
-        marks = f"{itemprop} {element.get('class') or ''}".lower().strip()
-        value = element.get("datetime") or element.get("content") or element.xpath("string()")
+        marks = f"{element.get('itemprop') or ''} {element.get('class') or ''}".lower().strip()
         if any(hint in marks for hint in hints):
             # "updated" marks a modification time unless the element also says published.
             if kind == "published" and "updated" in marks and "publish" not in marks:
                 continue
-            marked.append((f"<{element.tag} {marks}>", value))
-        elif kind == "published" and element.tag == "time" and not nearby:
-            if within(element, page.near):
-                nearby.append(("<time> near the article", value))
+            marked.append((f"<time {marks}>", _time_value(element)))
+        elif kind == "published" and not nearby and within(element, page.near):
+            nearby.append(("<time> near the article", _time_value(element)))
     return marked + nearby
+
+
+def _time_value(element: etree._Element) -> str:
+    return element.get("datetime") or element.get("content") or element.xpath("string()")
 
 
 def _utc_is_local(stamped: list[str], printed: str) -> bool:

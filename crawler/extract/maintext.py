@@ -372,26 +372,40 @@ def _is_boilerplate(element: etree._Element, tag: str, bylines: list[str]) -> bo
     return False
 
 
-def nearby_texts(anchor: etree._Element | None) -> list[str]:
-    """Short texts printed around the anchor (headline or body), nearest first.
+@dataclass
+class Nearby:
+    """Short texts printed after an anchor (in reading order) and before it (nearest first)."""
 
-    Where outlets print the date line and the byline. Walked sibling by sibling with lxml's
-    C-level itertext() and stopped early: an XPath following:: axis would visit the rest of
-    the page, and a Python walk over elements costs a proxy object per element.
+    after: list[str] = field(default_factory=list)
+    before: list[str] = field(default_factory=list)
+
+    def by_distance(self) -> list[str]:
+        """Nearest first on both sides: the date line sits just above or just below the
+        headline, while lists of other stories (with their own dates) follow further away."""
+        near = _CLOSE
+        return self.after[:near] + self.before[:near] + self.after[near:] + self.before[near:]
+
+
+def nearby_texts(anchor: etree._Element | None) -> Nearby:
+    """The texts printed around the anchor (headline or body): where outlets print the date
+    line and the byline.
+
+    Walked sibling by sibling with lxml's C-level itertext() and stopped early: an XPath
+    following:: axis would visit the rest of the page, and a Python walk over elements costs a
+    proxy object per element.
     """
     if anchor is None:
-        return []
-    found = _following(anchor, _AFTER)
-    before = _preceding(anchor, _BEFORE)
-    # Nearest first on both sides: the date line sits just above or just below the headline,
-    # while lists of other stories (with their own dates) follow further away.
-    near = _CLOSE
-    texts = []
-    for text in found[:near] + before[:near] + found[near:] + before[near:]:
+        return Nearby()
+    return Nearby(_short(_following(anchor, _AFTER)), _short(_preceding(anchor, _BEFORE)))
+
+
+def _short(texts: list[str]) -> list[str]:
+    kept = []
+    for text in texts:
         text = squash(text)
         if text and len(text) <= 160:
-            texts.append(text)
-    return texts
+            kept.append(text)
+    return kept
 
 
 _AFTER, _BEFORE = 24, 12  # non-blank text nodes looked at after and before the anchor
@@ -453,14 +467,14 @@ def _before(node: etree._Element) -> Iterator[str | None]:
 
 
 def printed_date(
-    texts: list[str], *, now: datetime | None = None, default_tz: str = "+07:00"
+    nearby: Nearby, *, now: datetime | None = None, default_tz: str = "+07:00"
 ) -> tuple[str | None, str | None]:
-    """The first date in `texts` (from nearby_texts): (ISO date, the text it came from).
+    """The nearest printed date: (ISO date, the text it came from).
 
     Only a date with a time of day counts (or a relative one, "2 jam yang lalu", when `now` is
     known): a bare date near the headline is as often an event in the text ("Rabu (18/1/2023)").
     """
-    for text in texts:
+    for text in nearby.by_distance():
         if len(text) < 5:
             continue
         if _CLOCK.search(text):
@@ -474,13 +488,20 @@ def printed_date(
     return None, None
 
 
-def printed_bylines(texts: list[str]) -> list[str]:
-    """Byline lines in `texts` ("Penulis: X | Editor: Y", "Rep: X/ Red: Y", "Oleh X")."""
+def printed_bylines(nearby: Nearby) -> list[str]:
+    """Byline lines ("Penulis: X | Editor: Y", "Rep: X/ Red: Y", "Oleh X"), after the anchor
+    first. A bare label ("Penulis:") takes the name that follows it in reading order, so only
+    on the side after the anchor."""
     bylines = []
-    for index, text in enumerate(texts[:_BYLINE_WINDOW]):
-        if _ROLE_LINE.match(text) or _BY_NAME.match(text) or _ROLE_ONLY.match(text):
-            if _ROLE_ONLY.match(text) and index + 1 < len(texts):  # "Penulis:" <a>Name</a>
-                text = f"{text} {texts[index + 1]}"
+    after = nearby.after[:_BYLINE_WINDOW]
+    for index, text in enumerate(after):
+        if _ROLE_ONLY.match(text):
+            if index + 1 < len(after) and _NAME.match(after[index + 1]):
+                bylines.append(f"{text} {after[index + 1]}")
+        elif _ROLE_LINE.match(text) or _BY_NAME.match(text):
+            bylines.append(text)
+    for text in nearby.before[:_BYLINE_WINDOW]:
+        if _ROLE_LINE.match(text) or _BY_NAME.match(text):
             bylines.append(text)
     return bylines
 
@@ -491,6 +512,7 @@ _ROLE_ONLY = re.compile(
     r"oleh|by)\s*:?\s*$",
     re.I,
 )
+_NAME = re.compile(r"^[A-Z][^\W\d_][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,4}$")
 _BY_NAME = re.compile(r"^(?:oleh|by)\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,4}$")
 _CLOCK = re.compile(r"\d[:.]\d\d(?!\d)")
 _RELATIVE = re.compile(r"\b(?:lalu|ago|kemarin|yesterday)\b", re.I)
