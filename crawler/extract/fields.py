@@ -89,7 +89,8 @@ class Page:
 
     @cached_property
     def times(self) -> list[etree._Element]:
-        return list(self.root.iter("time"))
+        """<time> elements of the article region (a sidebar's teasers carry their own)."""
+        return [element for scope in self.scopes for element in scope.iter("time")]
 
     @cached_property
     def rel_links(self) -> list[etree._Element]:
@@ -209,7 +210,7 @@ def _parse_each(page: Page, candidates: list[tuple[str, str]]) -> list[tuple[str
 
 
 def _time_elements(page: Page, kind: str) -> list[tuple[str, str]]:
-    """Dates from <time> elements marked published/modified, or the first near the text.
+    """Dates from <time> elements marked published/modified, or the first in the article.
 
     (Microdata dates on other elements are printed dates, which the printed-date search reads.)
     """
@@ -222,7 +223,7 @@ def _time_elements(page: Page, kind: str) -> list[tuple[str, str]]:
             if kind == "published" and "updated" in marks and "publish" not in marks:
                 continue
             marked.append((f"<time {marks}>", _time_value(element)))
-        elif kind == "published" and not nearby and within(element, page.near):
+        elif kind == "published" and not nearby:
             nearby.append(("<time> near the article", _time_value(element)))
     return marked + nearby
 
