@@ -32,10 +32,9 @@ from .pagination import next_page_near
 from .selectors import selected_values
 from .text import absolute_url, squash
 
-# Links with rel= (author, tag) and microdata authors, found by libxml2 so that only matches
-# become Python objects.
-_REL_LINKS = etree.XPath(".//a[@rel]")
-_ITEMPROP_AUTHORS = etree.XPath(".//*[@itemprop='author'][not(self::meta)]")
+# Links with rel= (author, tag) and microdata authors, found in one libxml2 scan so that only
+# matches become Python objects.
+_MARKED = etree.XPath(".//*[self::a[@rel] or @itemprop='author'][not(self::meta)]")
 _TIME_HINTS = {
     "published": ("datepublished", "published", "publish", "entry-date", "pubdate", "post-date"),
     "modified": ("datemodified", "updated", "modified"),
@@ -93,8 +92,13 @@ class Page:
         return [element for scope in self.scopes for element in scope.iter("time")]
 
     @cached_property
+    def marked(self) -> list[etree._Element]:
+        """Links with rel= and microdata authors in the article region."""
+        return [element for scope in self.scopes for element in _MARKED(scope)]
+
+    @property
     def rel_links(self) -> list[etree._Element]:
-        return [link for scope in self.scopes for link in _REL_LINKS(scope)]
+        return [element for element in self.marked if element.tag == "a" and element.get("rel")]
 
     @cached_property
     def around_title(self) -> maintext.Nearby:
@@ -270,8 +274,11 @@ def authors(page: Page) -> list[str]:
         names = clean_authors(values, sites)
         if names:
             return names
-    elements = [e for e in page.rel_links if "author" in e.get("rel", "").lower().split()]
-    elements += [e for scope in page.scopes for e in _ITEMPROP_AUTHORS(scope)]
+    elements = [
+        e
+        for e in page.marked
+        if e.get("itemprop") == "author" or "author" in (e.get("rel") or "").lower().split()
+    ]
     marked = [squash(e.xpath("string()")) or e.get("content") or "" for e in elements]
     # Last, a byline inside the text or printed beside the headline ("Penulis: X | Editor: Y").
     for values in (marked, page.body.bylines, maintext.printed_bylines(page.around_title)):
