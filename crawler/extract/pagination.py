@@ -24,9 +24,6 @@ _NEXT_TEXT = re.compile(
     re.I,
 )
 _ANCESTORS = 2
-# Links that could point to another page of this article: they repeat its slug (the longest
-# path segment) or, for query-only addresses, its query. libxml2 filters; Python sees matches.
-_LINKS_LIKE = etree.XPath(".//a[starts-with(@href, '?') or contains(@href, $key)]")
 
 
 def is_next_page_of(current: str, candidate: str) -> bool:
@@ -111,8 +108,10 @@ def next_page_near(
             scope = parent
         best = None
         host = (parts.hostname or "").removeprefix("www.")
-        for anchor in _LINKS_LIKE(scope, key=key):
-            raw = anchor.get("href") or ""
+        for anchor in scope.iter("a"):  # a C-level tag filter; few anchors reach Python checks
+            raw = anchor.get("href")
+            if not raw or not (raw.startswith("?") or key in raw):
+                continue  # a link to another page of this article repeats its slug or query
             if "://" in raw[:12] and _host_of(raw) != host:  # share buttons carry our URL too
                 continue
             href = absolute_url(raw, url)
