@@ -30,7 +30,7 @@ from .metadata import (
 )
 from .pagination import next_page_near
 from .selectors import selected_values
-from .text import absolute_url, squash
+from .text import absolute_url, element_text, squash
 
 # Links with rel= (author, tag) and microdata authors, found in one libxml2 scan so that only
 # matches become Python objects.
@@ -235,7 +235,7 @@ def _time_elements(page: Page, kind: str) -> list[tuple[str, str]]:
 
 
 def _time_value(element: etree._Element) -> str:
-    return element.get("datetime") or element.get("content") or element.xpath("string()")
+    return element.get("datetime") or element.get("content") or element_text(element)
 
 
 def _utc_is_local(stamped: list[str], printed: str) -> bool:
@@ -282,7 +282,7 @@ def authors(page: Page) -> list[str]:
         if (e.get("itemprop") or "").lower() == "author"
         or "author" in (e.get("rel") or "").lower().split()
     ]
-    marked = [squash(e.xpath("string()")) or e.get("content") or "" for e in elements]
+    marked = [element_text(e) or e.get("content") or "" for e in elements]
     # Last, a byline inside the text or printed beside the headline ("Penulis: X | Editor: Y").
     for values in (marked, page.body.bylines, maintext.printed_bylines(page.around_title)):
         names = clean_authors(values, sites)
@@ -318,7 +318,7 @@ def tags(page: Page) -> list[str]:
         rel = element.get("rel", "").lower().split()
         # WordPress marks category links rel="category tag": those are sections, not tags.
         if "tag" in rel and "category" not in rel:
-            links.append(squash(element.xpath("string()")))
+            links.append(element_text(element))
     return clean_tags(links, split_commas=False)
 
 

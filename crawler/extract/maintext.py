@@ -22,7 +22,7 @@ from datetime import datetime
 from lxml import etree
 
 from .dates import find_date, parse_date
-from .text import squash
+from .text import element_text, squash
 
 # Removed from the whole tree before anything is scored: never article text.
 JUNK_TAGS = (
@@ -126,7 +126,7 @@ class Body:
 def strip_junk(root: etree._Element) -> list[str]:
     """Remove never-text elements; return the figure captions (kept for photo pages)."""
     etree.strip_elements(root, *JUNK_TAGS, with_tail=False)
-    return [text for text in (squash(c.xpath("string()")) for c in root.iter("figcaption")) if text]
+    return [text for text in (element_text(c) for c in root.iter("figcaption")) if text]
 
 
 # Subtrees the scoring pass does not enter: menus, teaser lists and page furniture hold most of
@@ -365,7 +365,7 @@ def _is_boilerplate(element: etree._Element, tag: str, bylines: list[str]) -> bo
         hint = f"{hint} {ident}" if hint else ident
     if hint and _BOILERPLATE.search(hint):
         if _AUTHOR_HINT.search(hint):
-            text = squash(element.xpath("string()"))
+            text = element_text(element)
             if 0 < len(text) < 150:
                 bylines.append(text)
         return True

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urldefrag, urlsplit
 
 from lxml import etree
 
-from .text import absolute_url, squash
+from .text import absolute_url, element_text
 
 _PAGE_PARAMS = frozenset({"page", "hal", "halaman", "p", "pg", "paged", "part", "pagenum", "pages"})
 _NEXT_TEXT = re.compile(
@@ -119,7 +119,7 @@ def next_page_near(
                 continue
             href = urldefrag(href).url  # "#bigpic2": the same page to fetch
             rel = (anchor.get("rel") or "").lower().split()
-            if "next" in rel or _NEXT_TEXT.match(squash(anchor.xpath("string()"))):
+            if "next" in rel or _NEXT_TEXT.match(element_text(anchor)):
                 return href
             best = best or href
         if best is not None:

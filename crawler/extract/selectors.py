@@ -15,7 +15,7 @@ from typing import Any
 from cssselect import HTMLTranslator, SelectorError
 from lxml import etree
 
-from .text import squash
+from .text import element_text, squash
 
 SELECTOR_KEYS = frozenset(
     {
@@ -117,7 +117,7 @@ def selected_values(
                     value = squash(match.get(attribute))
                     break
             if not value:
-                value = squash(match.xpath("string()"))
+                value = element_text(match)
         else:
             continue
         if value:
