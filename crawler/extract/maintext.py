@@ -51,6 +51,7 @@ _INLINE = frozenset(
     "strike strong sub sup time tt u var wbr label".split()
 )
 _PARAGRAPH_TAGS = frozenset("p pre blockquote li dd dt h2 h3 h4 h5 h6 td th".split())
+_FORMATTING = frozenset("b strong i em u br sup sub small big abbr cite q s strike tt".split())
 # Never body text, wherever they sit.
 _SKIP_TAGS = frozenset("nav footer aside form figure figcaption header h1 head title".split())
 # Class or id words that mark boilerplate inside an article container.
@@ -354,6 +355,8 @@ def _walk(container: etree._Element, bylines: list[str]) -> list[tuple[str, int]
 
 
 def _is_boilerplate(element: etree._Element, tag: str, bylines: list[str]) -> bool:
+    if tag in _FORMATTING:  # <b>, <i>, <br> inside a sentence: never page furniture
+        return False
     if tag in _SKIP_TAGS:
         return True
     style = element.get("style")
