@@ -120,6 +120,10 @@ def test_exact_copy_from_another_source_is_a_republication(db):
     assert (placed.match, placed.cluster_id, placed.duplicate_of) == ("exact", "rep", "rep")
     assert placed.similarity == 1.0
     assert index.members("rep") == ["rep", "mirror"]
+    # The copy adds no band rows of its own: the original's lead every later copy to the story.
+    assert [doc for doc, _, _ in index.similar(SEED_ORIGINAL)] == ["rep"]
+    near = add(index, "nj", "nanjombangnews", SEED_COPY, published=3 * DAY)
+    assert (near.cluster_id, near.duplicate_of) == ("rep", "rep")
 
 
 def test_empty_bodies_are_clusters_of_one(db):
@@ -190,6 +194,10 @@ def test_recrawl_keeps_the_cluster_even_when_the_text_changes(db):
     # Its new text is what later articles are compared with.
     assert [doc for doc, _, _ in index.similar(SAME_TOPIC["bawaslu"])] == ["nj"]
     assert index.similar(SEED_COPY)[0][0] == "rep"
+    # A re-crawl whose body came out empty keeps the last signature rather than losing it.
+    blank = add(index, "nj", "nanjombangnews", "", published=2 * DAY)
+    assert (blank.cluster_id, blank.duplicate_of) == ("rep", "rep")
+    assert [doc for doc, _, _ in index.similar(SAME_TOPIC["bawaslu"])] == ["nj"]
 
 
 def test_a_recrawl_revealing_an_earlier_date_makes_it_the_original(db):

@@ -224,11 +224,12 @@ class ClusterIndex:
         if not doc_id or not source:
             raise ValueError(f"an article needs a doc id and a source, got {doc_id!r}/{source!r}")
         now = time.time() if seen_ts is None else seen_ts
+        signed = self.signer.sign(body)  # pure CPU work: done before taking the write lock
         with self._transaction():
             known = self._row_by_doc(doc_id)
             if known is not None:
-                return self._update(known, body, content_hash, published_ts)
-            return self._insert(doc_id, source, body, content_hash, published_ts, now)
+                return self._update(known, signed, content_hash, published_ts)
+            return self._insert(doc_id, source, signed, content_hash, published_ts, now)
 
     def similar(self, body: str | None) -> list[tuple[str, str, float]]:
         """(doc id, cluster id, estimated Jaccard) of indexed articles at or above the
@@ -263,13 +264,13 @@ class ClusterIndex:
         self,
         doc_id: str,
         source: str,
-        body: str | None,
+        signed: tuple[LeanMinHash | None, int],
         chash: str | None,
         published_ts: float | None,
         seen_ts: float,
     ) -> Assignment:
         exact = self._exact_match(doc_id, source, chash)
-        signature, count = self.signer.sign(body)
+        signature, count = signed
         if exact is not None:
             match: Match = "exact"
             matched_id, cluster_id, similarity = exact.doc_id, exact.cluster_id, 1.0
@@ -300,7 +301,9 @@ class ClusterIndex:
                 blob,
             ),
         )
-        if signature is not None:
+        # An exact copy falls in every bucket of the article it copies, which already leads to
+        # the cluster; its band rows would only cost ~40 random page writes.
+        if signature is not None and match != "exact":
             self._write_bands(cursor.lastrowid, signature)
         original = self._elect(cluster_id, before)
         return Assignment(
@@ -308,26 +311,29 @@ class ClusterIndex:
         )
 
     def _update(
-        self, row: _Row, body: str | None, chash: str | None, published_ts: float | None
+        self,
+        row: _Row,
+        signed: tuple[LeanMinHash | None, int],
+        chash: str | None,
+        published_ts: float | None,
     ) -> Assignment:
-        """A re-crawl: keep the cluster, refresh the signature and dates, re-elect if needed."""
+        """A re-crawl: keep the cluster, refresh the signature and dates, re-elect if needed.
+        A body that lost all its words keeps the old signature (an extraction hiccup)."""
         before = self._original(row.cluster_id)
-        if chash != row.content_hash and body and body.strip():
-            signature, count = self.signer.sign(body)
+        signature, count = signed
+        if chash != row.content_hash and signature is not None:
             if row.minhash is not None:
                 old_keys = band_keys(self.signer.from_blob(row.minhash), self.layout)
                 self.conn.executemany(
                     "DELETE FROM cluster_bands WHERE bucket = ? AND sig = ?",
                     [(key, row.sig) for key in old_keys],
                 )
-            blob = self.signer.to_blob(signature) if signature is not None else None
             self.conn.execute(
                 "UPDATE cluster_signatures SET content_hash = ?, shingles = ?, minhash = ? "
                 "WHERE sig = ?",
-                (chash, count, blob, row.sig),
+                (chash, count, self.signer.to_blob(signature), row.sig),
             )
-            if signature is not None:
-                self._write_bands(row.sig, signature)
+            self._write_bands(row.sig, signature)
         if published_ts is not None and published_ts != row.published_ts:
             self.conn.execute(
                 "UPDATE cluster_signatures SET published_ts = ?, order_ts = ? WHERE sig = ?",
