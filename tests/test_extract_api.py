@@ -343,7 +343,7 @@ def test_meta_keywords_are_not_tags() -> None:
 
 
 def test_printed_byline_gives_authors() -> None:
-    byline = "<div class='byline'>Reporter: Budi Santoso | Redaktur: Sri Wahyuni</div>"
+    byline = "<div class='byline'>Reporter: Budi Santoso, Sri Wahyuni | Redaktur: Joko</div>"
     assert extract_article(page(body_extra=byline), URL)["authors"] == [
         "Budi Santoso",
         "Sri Wahyuni",
@@ -357,14 +357,12 @@ def test_printed_byline_gives_authors() -> None:
     ("values", "expected"),
     [
         (["Reporter: Budi Santoso"], ["Budi Santoso"]),
-        (["Redaktur: Esthi Maharani"], ["Esthi Maharani"]),
+        (["Redaktur: Esthi Maharani"], ["Esthi Maharani"]),  # an editor, when no writer is named
         (["Editor: Rina"], ["Rina"]),
         (["Penulis: Andi Saputra"], ["Andi Saputra"]),
-        (
-            ["Rep: Dessy Suciati Saputri/ Red: Esthi Maharani"],
-            ["Dessy Suciati Saputri", "Esthi Maharani"],
-        ),
-        (["Penulis: Andi | Editor: Rina"], ["Andi", "Rina"]),
+        (["Rep: Dessy Suciati Saputri/ Red: Esthi Maharani"], ["Dessy Suciati Saputri"]),
+        (["Penulis: Andi | Editor: Rina"], ["Andi"]),
+        (["Editor: Rina", "Pewarta: Budi"], ["Budi"]),
         (["Oleh Nur Aini"], ["Nur Aini"]),
         (["Budi dan Sri", "budi"], ["Budi", "Sri"]),
         (["https://www.facebook.com/detikdotcom"], []),

@@ -80,11 +80,13 @@ AUTHOR_META = ("author", "article:author", "dc.creator", "byl", "parsely-author"
 
 # The words that introduce a byline entry; the entry keeps only the name.
 ROLE_PREFIX = re.compile(
-    r"^\s*(?:(?:reporter|repoter|redaktur|editor|penulis|pewarta|kontributor|koresponden|"
+    r"^\s*(?:(?P<role>reporter|repoter|redaktur|editor|penulis|pewarta|kontributor|koresponden|"
     r"penyunting|oleh|by|author|written by|ditulis oleh|laporan wartawan|wartawan)"
-    r"\s*(?::|-|–|\b)|(?:rep|red)\s*:)\s*",
+    r"\s*(?::|-|–|\b)|(?P<short>rep|red)\s*:)\s*",
     re.I,
 )
+# Who edited rather than wrote: named as authors only when no writer is.
+_EDITOR_ROLES = frozenset({"redaktur", "editor", "penyunting", "red"})
 _ROLE_WORDS = frozenset(
     "reporter repoter redaktur editor penulis pewarta kontributor koresponden penyunting "
     "author fotografer foto video".split()
@@ -315,21 +317,27 @@ def choose_title(
 
 
 def clean_authors(values: list[str], site_names: list[str]) -> list[str]:
-    """Names only: role prefixes off, bylines split, URLs and organisations dropped."""
-    names = []
+    """Names only: role prefixes off, bylines split, URLs and organisations dropped.
+
+    The writers ("Reporter:", "Penulis:", "Pewarta:", "Oleh", unmarked names); the editors
+    ("Redaktur:", "Editor:") only when a byline names no writer.
+    """
+    writers, editors = [], []
     for value in values:
         value = squash(value)
         if "://" in value or value.startswith("www."):  # article:author is often a profile URL
             continue
         for part in _AUTHOR_SPLIT.split(value):
-            previous = None
-            while previous != part:
-                previous, part = part, ROLE_PREFIX.sub("", part)
+            role = None
+            while (match := ROLE_PREFIX.match(part)) is not None and match.end():
+                role = role or (match.group("role") or match.group("short")).casefold()
+                part = part[match.end() :]
+            names = editors if role in _EDITOR_ROLES else writers
             for name in _NAME_SPLIT.split(part):
                 name = name.strip(" .,-:()[]")
                 if _is_person_name(name, site_names):
                     names.append(name)
-    return dedupe(names)
+    return dedupe(writers) or dedupe(editors)
 
 
 def _is_person_name(name: str, site_names: list[str]) -> bool:
