@@ -28,6 +28,11 @@ ARTICLE = "https://news.contoh.co.id/berita/rov8x1320/kpu-tetapkan-jadwal-kampan
         (ARTICLE, ARTICLE + "/halaman-2", True),
         (ARTICLE + "/halaman-2", ARTICLE + "/halaman-3", True),
         (ARTICLE, ARTICLE + "/halaman-3", False),
+        (ARTICLE, ARTICLE + "-part2", True),
+        (ARTICLE + "-part2", ARTICLE + "-part3", True),
+        (ARTICLE + "-part2", ARTICLE + "-part4", False),
+        (ARTICLE, ARTICLE + "_page2", True),
+        (ARTICLE, ARTICLE + "-2", False),  # WordPress's next post with the same title
         # a number inside a slug is not a page number
         ("https://a.co.id/berita/pemilu-2024", "https://a.co.id/berita/pemilu-2025", False),
         (ARTICLE, ARTICLE + "/3", False),
@@ -86,6 +91,14 @@ def test_halaman_links_in_the_article() -> None:
 def test_berikutnya_with_a_path_page_number() -> None:
     pager = f"<a class='next' href='{ARTICLE}/2'>Berikutnya »</a>"
     assert find_next_page(article(pager), ARTICLE) == ARTICLE + "/2"
+
+
+def test_part_suffix_pages_chain() -> None:
+    pager = (
+        f"<div class='halaman'><a href='{ARTICLE}'>Halaman 1</a> <span>Halaman 2</span> "
+        f"<a href='{ARTICLE}-part3'>Halaman 3</a></div>"
+    )
+    assert find_next_page(article(pager), ARTICLE + "-part2") == ARTICLE + "-part3"
 
 
 def test_last_page_has_no_next_page() -> None:

@@ -106,7 +106,7 @@ def extract_article(
         raise ExtractionError(f"no title and no body found ({url})")
 
     page = fields.Page(
-        root, url, compiled, head, body, title_element, now, default_tz, warnings=warnings
+        root, url, compiled, head, body, title_element, now, default_tz, title, warnings
     )
     published, modified = fields.dates(page)
     return {

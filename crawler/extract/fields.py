@@ -17,6 +17,7 @@ from . import maintext
 from .dates import find_date, parse_date
 from .metadata import (
     AUTHOR_META,
+    HOME_WORDS,
     IMAGE_META,
     MODIFIED_META,
     PUBLISHED_META,
@@ -37,6 +38,13 @@ from .text import absolute_url, element_text, squash
 # ("descendant::" rather than ".//": libxml2 walks the latter as descendant-or-self::node()/
 # child::, at twice the cost; an attribute's value test is dearer than its presence.)
 _MARKED = etree.XPath("descendant::a[@rel] | descendant::*[@itemprop][not(self::meta)]")
+_TAG_LINKS = etree.XPath(
+    "descendant::a[contains(@href, '/tag/') or contains(@href, '/tags/') or "
+    "contains(@href, '/topik/') or contains(@href, '/topic/')]"
+)
+_BREADCRUMBS = etree.XPath(
+    "descendant::*[contains(@class, 'breadcrumb') or contains(@id, 'breadcrumb')][1]"
+)
 _TIME_HINTS = {
     "published": ("datepublished", "published", "publish", "entry-date", "pubdate", "post-date"),
     "modified": ("datemodified", "updated", "modified"),
@@ -55,6 +63,7 @@ class Page:
     title_element: etree._Element | None
     now: datetime | None
     default_tz: str
+    title: str | None = None
     warnings: list[str] = field(default_factory=list)
 
     def selected(self, key: str) -> list[str]:
@@ -101,6 +110,14 @@ class Page:
     @property
     def rel_links(self) -> list[etree._Element]:
         return [element for element in self.marked if element.tag == "a" and element.get("rel")]
+
+    @cached_property
+    def breadcrumb_links(self) -> list[str]:
+        """Link texts of the page's breadcrumb trail, looked for around the article region."""
+        region = vicinity(self.near[0], 2) if self.near else None
+        for trail in _BREADCRUMBS(region) if region is not None else ():
+            return [element_text(link) for link in trail.iter("a")]
+        return []
 
     @cached_property
     def around_title(self) -> maintext.Nearby:
@@ -299,6 +316,12 @@ def section(page: Page) -> str | None:
         found = clean_section(value)
         if found:
             return found
+    # Last, the breadcrumb trail: its most specific entry that is neither home nor the title.
+    for trail in (page.head.breadcrumbs, page.breadcrumb_links):
+        for name in reversed(trail):
+            found = clean_section(name)
+            if found and found.casefold() not in HOME_WORDS and found != page.title:
+                return found
     return None
 
 
@@ -319,6 +342,8 @@ def tags(page: Page) -> list[str]:
         # WordPress marks category links rel="category tag": those are sections, not tags.
         if "tag" in rel and "category" not in rel:
             links.append(element_text(element))
+    if not links:  # tag pages linked from the article ("/tag/pemilu-2024", "/topik/...")
+        links = [element_text(a) for scope in page.scopes for a in _TAG_LINKS(scope)]
     return clean_tags(links, split_commas=False)
 
 

@@ -34,6 +34,10 @@ ARTICLE_TYPES = frozenset(
     }
 )
 
+_BREADCRUMB_TYPES = frozenset({"breadcrumblist"})
+# Breadcrumb entries that are no section.
+HOME_WORDS = frozenset({"home", "beranda", "index", "indeks", "homepage", "halaman utama"})
+
 # Meta names that carry the publication / modification time, most trustworthy first.
 PUBLISHED_META = (
     "article:published_time",
@@ -110,6 +114,7 @@ class Head:
     rel_next: str | None = None
     site_names: list[str] = field(default_factory=list)
     is_article: bool = False
+    breadcrumbs: list[str] = field(default_factory=list)  # JSON-LD BreadcrumbList names
 
     def first(self, *keys: str) -> tuple[str, str] | None:
         """(key, value) of the first non-empty meta value among `keys`."""
@@ -145,7 +150,10 @@ def read_head(root: etree._Element, url: str, warnings: list[str]) -> Head:
         elif "ld+json" in (element.get("type") or "").lower() and element.text:
             data = _load_json(element.text, warnings)
             if data is not None and head.article is None:
-                head.article = _find_article(data, 0)
+                head.article = _find_typed(data, ARTICLE_TYPES)
+            if data is not None and not head.breadcrumbs:
+                trail = _find_typed(data, _BREADCRUMB_TYPES)
+                head.breadcrumbs = _breadcrumb_names(trail) if trail else []
     og_type = (head.first("og:type") or ("", ""))[1].strip().lower()
     head.is_article = head.article is not None or og_type == "article"
     head.site_names = _site_names(head, url)
@@ -171,27 +179,45 @@ def _load_json(text: str, warnings: list[str]) -> Any:
         return None
 
 
-def _find_article(data: Any, depth: int) -> dict[str, Any] | None:
+def _find_typed(data: Any, kinds: frozenset[str], depth: int = 0) -> dict[str, Any] | None:
+    """The first JSON-LD object of one of `kinds`, in lists, @graph and main entities."""
     if depth > 4:
         return None
     if isinstance(data, list):
         for item in data:
-            found = _find_article(item, depth + 1)
+            found = _find_typed(item, kinds, depth + 1)
             if found is not None:
                 return found
         return None
     if not isinstance(data, dict):
         return None
-    kinds = data.get("@type")
-    kinds = kinds if isinstance(kinds, list) else [kinds]
-    if any(isinstance(kind, str) and kind.lower() in ARTICLE_TYPES for kind in kinds):
+    types = data.get("@type")
+    types = types if isinstance(types, list) else [types]
+    if any(isinstance(kind, str) and kind.lower() in kinds for kind in types):
         return data
     for key in ("@graph", "mainEntity", "itemListElement"):
         if key in data:
-            found = _find_article(data[key], depth + 1)
+            found = _find_typed(data[key], kinds, depth + 1)
             if found is not None:
                 return found
     return None
+
+
+def _breadcrumb_names(trail: dict[str, Any]) -> list[str]:
+    """The names of a BreadcrumbList's items, in position order."""
+    items = trail.get("itemListElement")
+    if not isinstance(items, list):
+        return []
+    ordered = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        inner = item.get("item")
+        name = item.get("name") or (inner.get("name") if isinstance(inner, dict) else None)
+        position = item.get("position")
+        if isinstance(name, str):
+            ordered.append((position if isinstance(position, int | float) else index, name))
+    return [name for _, name in sorted(ordered, key=lambda pair: pair[0])]
 
 
 def _site_names(head: Head, url: str) -> list[str]:
@@ -373,7 +399,8 @@ def clean_tags(values: list[str], *, split_commas: bool) -> list[str]:
 
 
 def clean_section(value: str | None) -> str | None:
-    value = squash(value)
+    # One section: Rank Math writes every category into articleSection ("Nasional, Politik").
+    value = squash(value).split(",")[0].strip()
     if not value or len(value) > 60:
         return None
     # okezone-style "lifestyle.okezone.com" or a URL is a host, not a section name.

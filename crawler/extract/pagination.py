@@ -74,8 +74,27 @@ def _path_is_next(a: list[str], b: list[str]) -> bool:
     differing = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
     if len(differing) != 1:
         return False
-    before, after = _page_number(a[differing[0]]), _page_number(b[differing[0]])
-    return before is not None and after is not None and after == before + 1 and after < 1000
+    x, y = a[differing[0]], b[differing[0]]
+    before, after = _page_number(x), _page_number(y)
+    if before is not None and after is not None:
+        return after == before + 1 and after < 1000
+    return _suffix_is_next(x, y)
+
+
+# "slug" -> "slug-part2" -> "slug-part3": a page word is required, since a bare number after a
+# slug is as often another article ("pemilu-2024", WordPress's "judul-2").
+_PAGE_SUFFIX = re.compile(r"^(.*?)[-_]?(?:part|page|hal|halaman)-?(\d+)$", re.I)
+
+
+def _suffix_is_next(current: str, candidate: str) -> bool:
+    found = _PAGE_SUFFIX.match(candidate)
+    if found is None:
+        return False
+    base, number = found.group(1), int(found.group(2))
+    here = _PAGE_SUFFIX.match(current)
+    if here is not None:
+        return here.group(1) == base and number == int(here.group(2)) + 1
+    return current == base and number == 2
 
 
 _PAGE_SEGMENT = re.compile(r"(?:(?:halaman|hal|page|part)-?)?(\d+)", re.I)
@@ -98,7 +117,9 @@ def next_page_near(
 ) -> str | None:
     """The next-page URL among the links around the article text, else <link rel="next">."""
     parts = urlsplit(url)
-    key = max(parts.path.split("/"), key=len) or parts.query
+    slug = max(parts.path.split("/"), key=len)
+    suffixed = _PAGE_SUFFIX.match(slug)  # page 2 of "slug-part2" links to "slug-part3"
+    key = (suffixed.group(1) if suffixed else slug) or parts.query
     if container is not None and key:
         scope = container
         for _ in range(_ANCESTORS):
