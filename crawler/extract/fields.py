@@ -42,9 +42,6 @@ _TAG_LINKS = etree.XPath(
     "descendant::a[contains(@href, '/tag/') or contains(@href, '/tags/') or "
     "contains(@href, '/topik/') or contains(@href, '/topic/')]"
 )
-_BREADCRUMBS = etree.XPath(
-    "descendant::*[contains(@class, 'breadcrumb') or contains(@id, 'breadcrumb')][1]"
-)
 _TIME_HINTS = {
     "published": ("datepublished", "published", "publish", "entry-date", "pubdate", "post-date"),
     "modified": ("datemodified", "updated", "modified"),
@@ -113,10 +110,23 @@ class Page:
 
     @cached_property
     def breadcrumb_links(self) -> list[str]:
-        """Link texts of the page's breadcrumb trail, looked for around the article region."""
-        region = vicinity(self.near[0], 2) if self.near else None
-        for trail in _BREADCRUMBS(region) if region is not None else ():
-            return [element_text(link) for link in trail.iter("a")]
+        """Link texts of the breadcrumb trail printed above the headline (or the text).
+
+        Looked for among the elements before the anchor and its ancestors, and their
+        children: a trail sits above what it leads to, and a class test on every element of
+        the page would cost more than the rest of this field.
+        """
+        node = self.anchor
+        for _ in range(_CRUMB_LEVELS):
+            if node is None or node.tag in ("body", "html"):
+                break
+            sibling = node.getprevious()
+            while sibling is not None:
+                for candidate in (sibling, *sibling):
+                    if _is_breadcrumb(candidate):
+                        return [element_text(link) for link in candidate.iter("a")]
+                sibling = sibling.getprevious()
+            node = node.getparent()
         return []
 
     @cached_property
@@ -144,6 +154,16 @@ class Page:
             if found is not None:
                 return found, text
         return None, None
+
+
+_CRUMB_LEVELS = 5
+
+
+def _is_breadcrumb(element: etree._Element) -> bool:
+    marks = (
+        f"{element.get('class') or ''} {element.get('id') or ''} {element.get('aria-label') or ''}"
+    )
+    return "breadcrumb" in marks.lower()
 
 
 def vicinity(element: etree._Element | None, levels: int = 3) -> etree._Element | None:
