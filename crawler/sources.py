@@ -213,13 +213,16 @@ def _parse(path: Path, data: Any, where: str) -> Source:
     selectors = data.get("selectors") or {}
     if not isinstance(selectors, dict):
         raise fail("selectors", "expected a mapping of field: CSS selector")
-    from crawler.extract import SELECTOR_KEYS
+    from crawler.extract import SELECTOR_KEYS, validate_selectors
 
     for key, value in selectors.items():
         if key not in SELECTOR_KEYS:
-            raise fail(f"selectors.{key}", f"unknown selector; known: {', '.join(SELECTOR_KEYS)}")
-        if not (isinstance(value, str) or (isinstance(value, list) and key == "remove")):
-            raise fail(f"selectors.{key}", "expected a CSS selector string")
+            known = ", ".join(sorted(SELECTOR_KEYS))
+            raise fail(f"selectors.{key}", f"unknown selector; known: {known}")
+        try:
+            validate_selectors({key: value})
+        except ValueError as exc:
+            raise fail(f"selectors.{key}", str(exc)) from exc
 
     domains = data.get("allowed_domains")
     if domains is None:

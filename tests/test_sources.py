@@ -72,6 +72,10 @@ def test_a_file_may_hold_a_list(tmp_path):
             "selectors.titel: unknown selector",
         ),
         ("id: a\nname: A\nurl: https://a.id/\n", "discovery: a generic source needs"),
+        (
+            "id: a\nname: A\nurl: https://a.id/\nplatform: wordpress\nselectors: {title: 'h1[['}\n",
+            "selectors.title:",
+        ),
         ("id: [a\n", "not valid YAML"),
         ("", "the file is empty"),
     ],
