@@ -93,8 +93,11 @@ def _from_es(args: argparse.Namespace) -> dict[str, Any]:
     try:
         return trends_from_es(make_client(config), **_options(args), index=config.names.articles)
     except (ApiError, TransportError) as exc:
+        # An ApiError's text carries the root cause; a TransportError's is generic ("Connection
+        # error") and the detail is in .message.
+        detail = str(exc) if isinstance(exc, ApiError) else getattr(exc, "message", str(exc))
         raise StoreError(
-            config.scrub(f"Elasticsearch at {config.display_url} failed: {exc}")
+            config.scrub(f"Elasticsearch at {config.display_url} failed: {detail}")
         ) from None
 
 
