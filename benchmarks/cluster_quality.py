@@ -135,7 +135,9 @@ def main() -> None:
                 missed[kind] = missed.get(kind, 0) + 1
         layout = index.layout
         print(
-            f"  threshold {threshold}: {layout.bands}x{layout.rows} bands; copies missed "
+            f"  threshold {threshold}: {layout.bands}x{layout.rows} bands (a pair at the "
+            f"threshold is a candidate with p={layout.candidate_probability(threshold):.2f}); "
+            f"copies missed "
             f"{sum(missed.values())}/{len(copies)} {missed or ''}; different stories joined "
             f"{wrong_joins}/{len(articles)}"
         )

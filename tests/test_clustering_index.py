@@ -120,7 +120,7 @@ def test_exact_copy_from_another_source_is_a_republication(db):
     assert (placed.match, placed.cluster_id, placed.duplicate_of) == ("exact", "rep", "rep")
     assert placed.similarity == 1.0
     assert index.members("rep") == ["rep", "mirror"]
-    # The copy adds no band rows of its own: the original's lead every later copy to the story.
+    # The copy adds no band rows of its own: the original's rows lead later copies to the story.
     assert [doc for doc, _, _ in index.similar(SEED_ORIGINAL)] == ["rep"]
     near = add(index, "nj", "nanjombangnews", SEED_COPY, published=3 * DAY)
     assert (near.cluster_id, near.duplicate_of) == ("rep", "rep")
