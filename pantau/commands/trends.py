@@ -54,7 +54,7 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--exact",
         action="store_true",
-        help=f"read every baseline story, not a sample of {SAMPLE_STORIES} (slower)",
+        help=f"read every story in full, not samples of {SAMPLE_STORIES} per period (slower)",
     )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--html", metavar="FILE", help="also write a self-contained HTML page")
@@ -77,7 +77,7 @@ def _from_store(args: argparse.Namespace) -> dict[str, Any]:
         return compute_trends(
             store,
             **_options(args),
-            baseline_sample=None if args.exact else SAMPLE_STORIES,
+            sample=None if args.exact else SAMPLE_STORIES,
         )
     finally:
         store.close()

@@ -3,7 +3,8 @@
 Cutting text into words is the cost that grows with the store, so each story is cut as few
 times as possible and the per-word work runs in C (see ``_Coder``):
 
-1. Window: every story is read; every n-gram gets its story count and its outlet count, and
+1. Window: every story is read (in a window of more than ``sample`` stories, an evenly spread
+   sample of about ``sample``); every n-gram gets its story count and its outlet count, and
    those reaching ``min_docs`` and ``min_outlets`` are the candidates.
 2. Baseline sample: an evenly spread sample of the baseline stories (every n-th in time order,
    about ``sample`` in all) gives every candidate an estimated baseline count, hence an
@@ -11,10 +12,10 @@ times as possible and the per-word work runs in C (see ``_Coder``):
 3. Shortlist: the best-scored candidates (several times the number to report) get exact counts
    from the store's full-text index: it finds the stories holding the words, and each story it
    proposes for a phrase is re-cut with the window's rules, so a phrase across punctuation is
-   not counted. The report's numbers and the final ranking use these exact counts.
+   not counted. The report's numbers, the minimums and the final ranking use these counts.
 
 Like Elasticsearch's per-shard candidate lists, a term whose estimate misses the shortlist is
-not reported; a larger sample (``sample=None``: every baseline story) narrows that gap.
+not reported; a larger sample (``sample=None``: every story) narrows that gap.
 """
 
 from __future__ import annotations
@@ -95,9 +96,17 @@ class _Coder:
         found.reverse()
         return found
 
-    def reportable(self, code: int, size: int) -> bool:
-        """Whether a code stands for a reportable n-gram: a word (with id) at every place."""
-        return all(self.parts(code, size))
+    def reportable(self, codes: Iterable[int], size: int) -> set[int]:
+        """The codes standing for reportable n-grams: a word (with an id) at every place.
+
+        Inline arithmetic rather than ``parts``: this runs over every frequent n-gram."""
+        base = self.base
+        if size == 1:
+            return {c for c in codes if c}
+        if size == 2:
+            return {c for c in codes if c >= base and c % base}
+        square = base * base
+        return {c for c in codes if c >= square and c % base and (c // base) % base}
 
     def decode(self, code: int, size: int) -> Key:
         words = [self.words[part] for part in self.parts(code, size)]
@@ -134,11 +143,9 @@ def window_candidates(
                 by_outlet[outlet][size] |= distinct
     found: list[dict[int, tuple[int, int]]] = []
     for size in range(max_words):
-        frequent = {
-            code
-            for code, n in counts[size].items()
-            if n >= min_docs and coder.reportable(code, size + 1)
-        }
+        frequent = coder.reportable(
+            (code for code, n in counts[size].items() if n >= min_docs), size + 1
+        )
         outlets: Counter[int] = Counter()
         for sets in by_outlet.values():
             outlets.update(sets[size] & frequent)
@@ -216,6 +223,11 @@ def index_postings(
     return found
 
 
+def _every(count: int, sample: int | None) -> int:
+    """The step that reads about ``sample`` of ``count`` items evenly (1: read them all)."""
+    return 1 if sample is None or count <= sample else math.ceil(count / sample)
+
+
 def count_terms(
     store: SqliteStore,
     stories: list[Story],
@@ -233,8 +245,16 @@ def count_terms(
     total = len(baseline_rowids)
     if not stories or not total:
         return []  # no window, or no baseline to grow against: nothing can score
-    coder, candidates = window_candidates(stories, min_docs, min_outlets, max_words)
-    step = 1 if sample is None or total <= sample else math.ceil(total / sample)
+    # A long window is sampled like the baseline (Elasticsearch advises a sampler around
+    # significant_text for the same reason); its candidates need two sampled stories at least,
+    # and the minimums are applied to the exact counts below.
+    window_step = _every(len(stories), sample)
+    if window_step == 1:
+        coder, candidates = window_candidates(stories, min_docs, min_outlets, max_words)
+    else:
+        least = max(2, math.ceil(min_docs / window_step))
+        coder, candidates = window_candidates(stories[::window_step], least, 1, max_words)
+    step = _every(total, sample)
     picked = baseline_rowids[::step]
     texts = fetch_texts(store, picked)
     partial = count_codes((texts[r] for r in picked), coder, [set(c) for c in candidates])
@@ -243,7 +263,7 @@ def count_terms(
     ranked = []
     for size, stats in enumerate(candidates):
         for code, (docs, _) in stats.items():
-            value = heuristic(docs, len(stories), partial[size][code] * step, total)
+            value = heuristic(docs * window_step, len(stories), partial[size][code] * step, total)
             if value > 0:
                 ranked.append((-value, size, code))
     ranked.sort()
@@ -257,14 +277,15 @@ def count_terms(
     rows = []
     for key, sampled in shortlist.items():
         docs = sorted(by_rowid[rowid] for rowid in hits[key] if rowid in by_rowid)
-        if not docs:
+        outlets = set().union(*(stories[i].outlets for i in docs))
+        if len(docs) < min_docs or len(outlets) < min_outlets:
             continue
         rows.append(
             {
                 "term": key_text(key),
                 "docs_window": len(docs),
                 "docs_baseline": len(hits[key]) - len(docs) if step > 1 else sampled,
-                "outlets": len(set().union(*(stories[i].outlets for i in docs))),
+                "outlets": len(outlets),
                 "_docs": docs,
                 "_group": tuple(docs),
             }

@@ -61,16 +61,17 @@ def compute_trends(
     min_outlets: int = 2,
     score: str = "jlh",
     max_words: int = MAX_WORDS,
-    baseline_sample: int | None = SAMPLE_STORIES,
+    sample: int | None = SAMPLE_STORIES,
 ) -> dict[str, Any]:
     """The emerging-narratives report over the embedded store (JSON-serializable).
 
-    ``baseline_sample`` bounds how many baseline stories are read in full to shortlist terms
-    (None: all of them); see pantau.trends.counting.
+    ``sample`` bounds how many stories of the window and of the baseline are read in full to
+    shortlist terms (None: all of them); the listed terms' counts are exact either way (see
+    pantau.trends.counting).
     """
     check_limits(limit, min_docs, min_outlets, max_words, score)
-    if baseline_sample is not None and baseline_sample < 1:
-        raise TrendsError(f"baseline sample must be at least 1, got {baseline_sample}")
+    if sample is not None and sample < 1:
+        raise TrendsError(f"sample must be at least 1 story, got {sample}")
     frame = resolve_window(window, baseline, now)
     where, params = _filters("d", topic, source)
     window_stories, baseline_rowids, articles = _load(store, frame, where, params)
@@ -83,7 +84,7 @@ def compute_trends(
         max_words=max_words,
         score=score,
         limit=limit,
-        sample=baseline_sample,
+        sample=sample,
     )
     scored = score_terms(
         rows, fg_total=len(window_stories), bg_total=len(baseline_rowids), score=score
