@@ -97,13 +97,14 @@ def main_response() -> dict:
                                         {
                                             "key": source,
                                             "doc_count": 1,
-                                            "first": {"value": float(_ms(when))},
+                                            "first": {"value": when and float(_ms(when))},
                                         }
                                         for source, when in (
-                                            ("outlet01", START - 30 * hour),
                                             ("outlet02", START + 2 * hour),
+                                            ("outlet01", START - 30 * hour),
                                             ("outlet03", START + 5 * hour),
                                             ("outlet04", START + 8 * hour),
+                                            ("outlet05", None),  # no time at all
                                         )
                                     ]
                                 },
@@ -295,7 +296,7 @@ def test_report_from_es() -> None:
     }
     assert [c["cluster_id"] for c in report["clusters"]] == ["story-grow"]
     grown = report["clusters"][0]
-    assert grown["new_outlets"] == 3 and grown["outlets"] == 4
+    assert grown["new_outlets"] == 3 and grown["outlets"] == 5 and grown["outlets_before"] == 2
     assert grown["new_sources"] == ["outlet02", "outlet03", "outlet04"]
     assert grown["first_source"] == "outlet01"
     assert grown["first_seen"] == "2024-02-12T12:00:00+07:00"

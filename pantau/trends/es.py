@@ -267,18 +267,19 @@ def _clusters(
         window = bucket["in_window"]
         if not window["doc_count"]:
             continue
-        firsts = sorted(
-            (b["first"]["value"], b["key"], b["doc_count"]) for b in bucket["by_source"]["buckets"]
-        )
-        new = [src for first, src, _ in firsts if first >= start_ms]
+        sources = bucket["by_source"]["buckets"]
+        # An outlet whose articles all lack a time has no first time: it counts as carrying the
+        # story from before the window, and cannot be the first outlet.
+        firsts = sorted((b["first"]["value"], b["key"]) for b in sources if b["first"]["value"])
+        new = [src for first, src in firsts if first >= start_ms]
         hits = bucket["first"]["hits"]["hits"]
         first_doc = hits[0]["_source"] if hits else {}
         summaries.append(
             {
                 "cluster_id": bucket["key"],
                 "new_outlets": len(new),
-                "outlets": len(firsts),
-                "outlets_before": len(firsts) - len(new),
+                "outlets": len(sources),
+                "outlets_before": len(sources) - len(new),
                 "docs_window": window["doc_count"],
                 "first_seen": frame.iso(firsts[0][0] / 1000) if firsts else None,
                 "first_source": firsts[0][1] if firsts else None,
