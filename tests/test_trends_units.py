@@ -308,3 +308,13 @@ def test_axis_step(peak: int, step: int) -> None:
 )
 def test_sparkline(counts: list[int], line: str) -> None:
     assert sparkline(counts) == line
+
+
+def test_sparkline_fits_a_terminal_for_long_series():
+    from pantau.trends.render_text import sparkline
+
+    line = sparkline([1] * 3600)  # ten years by day: 50 days a column
+    assert len(line) == 72 and set(line) == {"█"}
+    assert len(sparkline([1] * 3650)) <= 72
+    short = sparkline([0, 4, 8])
+    assert len(short) == 3 and short[0] == " " and short[2] == "█"

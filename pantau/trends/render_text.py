@@ -32,8 +32,18 @@ def _table(headers: list[str], rows: list[list[str]], right: set[int]) -> list[s
     return [line(headers)] + [line(row) for row in rows]
 
 
-def sparkline(counts: list[int]) -> str:
-    """One character per bucket, scaled to the largest count (blank for zero)."""
+SPARK_WIDTH = 72
+
+
+def sparkline(counts: list[int], width: int = SPARK_WIDTH) -> str:
+    """One character per bucket, scaled to the largest count (blank for zero).
+
+    Long series (a 90-day window by hour) are summed into at most ``width`` columns so the
+    line fits a terminal.
+    """
+    if len(counts) > width:
+        step = -(-len(counts) // width)
+        counts = [sum(counts[i : i + step]) for i in range(0, len(counts), step)]
     peak = max(counts, default=0)
     if peak == 0:
         return " " * len(counts)
