@@ -1,0 +1,130 @@
+"""Putting the two stages together, with the short-text and declared-language rules."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from pathlib import Path
+
+from pantau.language import features
+from pantau.language.base import Evidence, LangdetectStage
+from pantau.language.family import FamilyModel
+
+FAMILY_FILE = Path(__file__).resolve().parent / "family.json"
+
+UNDETERMINED = "und"  # ISO 639-2 "undetermined": no letters to judge and nothing declared
+DEFAULT_SLICE = 1000  # characters of title + body looked at
+
+# Fewer letters than this is too short to judge: the score is held below LOW_CONFIDENCE, in
+# proportion to the letters there are.
+MIN_LETTERS = 20
+# Below this score the source's declared language, when given, wins over the guess.
+LOW_CONFIDENCE = 0.5
+# langdetect's profiles sometimes prefer a language pantau hardly ever sees (Norwegian,
+# Afrikaans) for a short English or Indonesian sentence. When one of pantau's own languages is
+# within this many nats per n-gram of langdetect's favourite, the second stage decides; real
+# Dutch, French or Italian sentences are several times further away.
+DOMAIN_MARGIN = 0.15
+# Share given to pantau's languages when langdetect itself favoured another one: even odds.
+DOMAIN_PRIOR_SHARE = 0.5
+
+_ALIASES = {
+    "ind": "id",
+    "in": "id",  # the withdrawn ISO 639-1 code for Indonesian, still in old feeds
+    "zsm": "ms",
+    "zlm": "ms",
+    "msa": "ms",
+    "may": "ms",
+    "jav": "jv",
+    "jw": "jv",  # the withdrawn code for Javanese
+    "sun": "su",
+    "eng": "en",
+}
+_CODE = re.compile(r"[a-z]{2,3}")
+
+
+def normalise_code(declared: str | None) -> str | None:
+    """A declared language as pantau's code: "id-ID", "ind", "IN" -> "id"; None stays None."""
+    if declared is None or not declared.strip():
+        return None
+    primary = re.split(r"[-_]", declared.strip(), maxsplit=1)[0].lower()
+    if not _CODE.fullmatch(primary):
+        raise ValueError(
+            f"declared language {declared!r} is not an ISO 639 code (such as 'id' or 'id-ID')"
+        )
+    return _ALIASES.get(primary, primary)
+
+
+def bounded(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a space when one is near, so no word is half kept."""
+    if limit <= 0:
+        raise ValueError(f"text slice must be a positive number of characters, not {limit}")
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", limit - 40, limit + 1)
+    return text[: cut if cut > 0 else limit]
+
+
+class LanguageDetector:
+    """Both stages, loaded once; safe to share between threads (nothing changes after init)."""
+
+    def __init__(self, stage: LangdetectStage, family: FamilyModel) -> None:
+        self.stage = stage
+        self.family = family
+        self.domain = frozenset(family.codes)
+
+    @classmethod
+    def load(cls) -> LanguageDetector:
+        if not FAMILY_FILE.is_file():
+            raise FileNotFoundError(
+                f"{FAMILY_FILE} is missing; build it with `python -m pantau.language.build`"
+            )
+        stored = json.loads(FAMILY_FILE.read_text(encoding="utf-8"))
+        return cls(LangdetectStage(), FamilyModel(stored))
+
+    def detect(self, text: str, declared: str | None = None) -> tuple[str, float]:
+        declared = normalise_code(declared)
+        letters = features.letter_count(text)
+        evidence = self.stage.evidence(text) if letters else None
+        if evidence is None:
+            return declared or UNDETERMINED, 0.0
+        code, score = self._decide(text, evidence)
+        if letters < MIN_LETTERS:
+            score = min(score, LOW_CONFIDENCE * letters / MIN_LETTERS)
+        if declared and code != declared and score < LOW_CONFIDENCE:
+            return declared, score
+        return code, score
+
+    def _decide(self, text: str, evidence: Evidence) -> tuple[str, float]:
+        best = evidence.best
+        domain_share = sum(p for lang, p in evidence.probabilities.items() if lang in self.domain)
+        if best not in self.domain:
+            if not self._domain_is_close(evidence):
+                return best, evidence.probabilities[best]
+            domain_share = max(domain_share, DOMAIN_PRIOR_SHARE)
+        probabilities = self.family.probabilities(features.words(text))
+        code = max(probabilities, key=probabilities.__getitem__)
+        return code, probabilities[code] * min(1.0, domain_share)
+
+    def _domain_is_close(self, evidence: Evidence) -> bool:
+        likelihood = evidence.log_likelihood
+        ours = [value for lang, value in likelihood.items() if lang in self.domain]
+        if not ours:
+            return False
+        gap = max(likelihood.values()) - max(ours)
+        return gap <= DOMAIN_MARGIN * evidence.n_grams
+
+
+_lock = threading.Lock()
+_detector: LanguageDetector | None = None
+
+
+def shared() -> LanguageDetector:
+    """The process-wide detector, loaded on first use (a second or two) and then reused."""
+    global _detector
+    if _detector is None:
+        with _lock:
+            if _detector is None:
+                _detector = LanguageDetector.load()
+    return _detector
