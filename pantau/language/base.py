@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 from langdetect.detector import Detector
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+from langdetect.utils.ngram import NGram
 
 # langdetect's estimator constants (langdetect.detector.Detector), named here because the
 # vectorised walk below has to follow them exactly.
@@ -36,22 +37,60 @@ TRIALS = 7
 # The walk only runs on the languages whose whole-text likelihood is among the best few; the
 # others are so far behind that langdetect's own walk drives them to zero within a few draws.
 CANDIDATES = 8
-DRAWS_PER_ROUND = 201  # draws computed per numpy round; most trials converge within them
+# Draws computed per numpy round: a short first round (half of all trials end within 85 draws),
+# then longer ones for the trials still undecided.
+FIRST_ROUND, LATER_ROUNDS = 96, 320
 
 PROFILES_DIR = Path(__file__).resolve().parent / "profiles"
 
+# Space-separated pieces of text remembered with their n-gram rows (news vocabulary repeats).
+PIECE_CACHE_LIMIT = 200_000
 
-@dataclass(frozen=True)
+
+class _SpaceTable(dict):
+    """str.translate table: every character langdetect normalises to a space becomes one."""
+
+    def __missing__(self, code: int) -> int:
+        char = chr(code)
+        self[code] = value = 32 if NGram.normalize(char) == " " else code
+        return value
+
+
+_SPACES = _SpaceTable()
+
+
 class Evidence:
-    """What langdetect's model says about one text."""
+    """What langdetect's model says about one text.
 
-    probabilities: dict[str, float]  # the seeded walk's estimate, as langdetect reports it
-    log_likelihood: dict[str, float]  # whole-text log-likelihood of the candidate languages
-    n_grams: int  # how many profile n-grams the text has
+    The whole-text likelihood picks the candidate languages; langdetect's estimate over them
+    (the seeded walk) is only computed when asked for, since a text whose candidates are all
+    languages of the second stage does not need it.
+    """
+
+    def __init__(
+        self,
+        stage: LangdetectStage,
+        candidates: list[str],
+        log_likelihood: list[float],
+        n_grams: int,
+        walk_input: tuple[np.ndarray, np.ndarray],
+    ) -> None:
+        self._stage = stage
+        self.candidates = candidates  # best whole-text likelihood first
+        self.log_likelihood = dict(zip(candidates, log_likelihood, strict=True))
+        self.n_grams = n_grams  # how many profile n-grams the text has
+        self._walk_input = walk_input
+
+    @cached_property
+    def probabilities(self) -> dict[str, float]:
+        """langdetect's estimate (its seeded walk) for the candidate languages."""
+        estimate = self._stage._walk(*self._walk_input)
+        return dict(zip(self.candidates, (float(p) for p in estimate), strict=True))
 
     @property
     def best(self) -> str:
-        return max(self.probabilities, key=self.probabilities.__getitem__)
+        probabilities = self.probabilities
+        return max(self.candidates, key=probabilities.__getitem__)
 
 
 def _profile_texts(extra_dir: Path) -> list[str]:
@@ -91,16 +130,41 @@ class LangdetectStage:
         # lets the per-language rows live once, in the matrix, instead of twice.
         factory.word_lang_prob_map = {gram: row for row, gram in enumerate(table)}
         self._factory = factory
+        # Filled from many threads at once: a lost race only means a piece is extracted twice.
+        self._pieces: dict[str, tuple[int, ...]] = {}
 
     def _rows(self, text: str) -> np.ndarray:
+        """Table rows of the text's n-grams, exactly as langdetect's extraction lists them.
+
+        langdetect's n-gram buffer starts afresh after every character it normalises to a
+        space, so a text's n-grams are those of its space-separated pieces one after another;
+        each piece's are extracted by langdetect itself once and then remembered.
+        """
         detector = self._factory.create()
         detector.append(text)
         detector.cleaning_text()
-        # _extract_ngrams is langdetect's own n-gram extraction (1.0.9 is pinned); its public
-        # detect() would also run the slow scalar walk this module replaces.
-        grams = detector._extract_ngrams()
-        index = self._factory.word_lang_prob_map
-        return np.fromiter((index[gram] for gram in grams), dtype=np.intp, count=len(grams))
+        pieces = detector.text.translate(_SPACES).split(" ")
+        last = len(pieces) - 1
+        rows: list[int] = []
+        for position, piece in enumerate(pieces):
+            if piece:
+                # A piece followed by a space also yields the n-grams that end in that space.
+                closed = piece + " " if position < last else piece
+                rows.extend(self._piece_rows(closed, detector))
+        return np.asarray(rows, dtype=np.intp)
+
+    def _piece_rows(self, piece: str, detector: Detector) -> tuple[int, ...]:
+        found = self._pieces.get(piece)
+        if found is None:
+            detector.text = piece  # the detector is done with the whole text; reused per piece
+            # langdetect's own extraction (1.0.9 is pinned); its public detect() would also
+            # run the slow scalar walk that this module replaces.
+            index = self._factory.word_lang_prob_map
+            found = tuple(index[gram] for gram in detector._extract_ngrams())
+            if len(self._pieces) >= PIECE_CACHE_LIMIT:
+                self._pieces = {}
+            self._pieces[piece] = found
+        return found
 
     def evidence(self, text: str) -> Evidence | None:
         """The model's view of the text, or None when it has no n-gram langdetect knows."""
@@ -114,13 +178,12 @@ class LangdetectStage:
         keep = min(CANDIDATES, len(self.languages))
         columns = np.argsort(-whole, kind="stable")[:keep]
         probs = np.maximum(np.exp(logs[:, columns].astype(np.float64)) - ALPHA / BASE_FREQ, 0.0)
-        estimate = self._walk(probs, occurrences)
         return Evidence(
-            probabilities={
-                self.languages[c]: float(p) for c, p in zip(columns, estimate, strict=True)
-            },
-            log_likelihood={self.languages[c]: float(whole[c]) for c in columns},
+            self,
+            candidates=[self.languages[column] for column in columns],
+            log_likelihood=[float(whole[column]) for column in columns],
             n_grams=int(rows.size),
+            walk_input=(probs, occurrences),
         )
 
     def _walk(self, probs: np.ndarray, occurrences: np.ndarray) -> np.ndarray:
@@ -138,7 +201,7 @@ class LangdetectStage:
         active = np.arange(TRIALS)
         drawn = 0
         while active.size:
-            count = min(DRAWS_PER_ROUND, ITERATION_LIMIT + 1 - drawn)
+            count = min(LATER_ROUNDS if drawn else FIRST_ROUND, ITERATION_LIMIT + 1 - drawn)
             picks = occurrences[rng.integers(0, occurrences.size, size=(active.size, count))]
             steps = np.log(probs[picks] + smoothing[active, None, None])
             paths = np.cumsum(steps, axis=1) + state[:, None, :]

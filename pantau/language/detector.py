@@ -97,12 +97,16 @@ class LanguageDetector:
         return code, score
 
     def _decide(self, text: str, evidence: Evidence) -> tuple[str, float]:
-        best = evidence.best
-        domain_share = sum(p for lang, p in evidence.probabilities.items() if lang in self.domain)
-        if best not in self.domain:
-            if not self._domain_is_close(evidence):
-                return best, evidence.probabilities[best]
-            domain_share = max(domain_share, DOMAIN_PRIOR_SHARE)
+        if all(lang in self.domain for lang in evidence.candidates):
+            domain_share = 1.0  # langdetect's walk could only end among pantau's languages
+        else:
+            best = evidence.best
+            probabilities = evidence.probabilities
+            domain_share = sum(p for lang, p in probabilities.items() if lang in self.domain)
+            if best not in self.domain:
+                if not self._domain_is_close(evidence):
+                    return best, probabilities[best]
+                domain_share = max(domain_share, DOMAIN_PRIOR_SHARE)
         probabilities = self.family.probabilities(features.words(text))
         code = max(probabilities, key=probabilities.__getitem__)
         return code, probabilities[code] * min(1.0, domain_share)

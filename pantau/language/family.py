@@ -79,7 +79,7 @@ class Decision:
 
 @dataclass(frozen=True)
 class _WordRows:
-    group: tuple[int, ...]
+    group: np.ndarray  # the word's summed group log-likelihoods, one per class
     pair_word: int | None
     pair_chars: tuple[int, ...]
 
@@ -87,6 +87,7 @@ class _WordRows:
 # Distinct words remembered with their table rows; news vocabulary repeats, so most words of a
 # text are found here and their n-grams are not cut and looked up again.
 WORD_CACHE_LIMIT = 200_000
+NEGLIGIBLE = 1e-9
 
 
 class FamilyModel:
@@ -115,7 +116,7 @@ class FamilyModel:
         found = self._rows.get(word)
         if found is None:
             found = _WordRows(
-                group=tuple(self.group.known(group_terms(word))),
+                group=self.group.score_rows(self.group.known(group_terms(word))),
                 pair_word=self.pair_words.index.get(features.WORD_PREFIX + word),
                 pair_chars=tuple(self.pair_chars.known(pair_char_terms(word))),
             )
@@ -126,16 +127,16 @@ class FamilyModel:
 
     def probabilities(self, word_list: list[str]) -> dict[str, float]:
         """Probability of each code; "id" and "ms" split the Indonesian-or-Malay share."""
-        group_rows: list[int] = []
+        group_vectors: list[np.ndarray] = [self._offsets]
         word_rows: set[int] = set()
         char_rows: set[int] = set()
         for word in word_list:
             rows = self._word_rows(word)
-            group_rows.extend(rows.group)
+            group_vectors.append(rows.group)
             if rows.pair_word is not None:
                 word_rows.add(rows.pair_word)
             char_rows.update(rows.pair_chars)
-        scores = self.group.score_rows(group_rows) + self._offsets
+        scores = np.sum(group_vectors, axis=0)
         scaled = scores / self.decision.group_temperature
         shares = np.exp(scaled - scaled.max())
         shares /= shares.sum()

@@ -22,13 +22,16 @@ WORD_PREFIX = "_"
 def normalise(text: str) -> str:
     """Lowercase without diacritics: Javanese and Sundanese are written both with accents
     (*sijiné*, *énggal*) and without, and the training sentences are mostly without."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered  # most news text: nothing to strip
+    decomposed = unicodedata.normalize("NFKD", lowered)
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def letter_count(text: str) -> int:
     """How many letters the text has: the measure of "too short to judge"."""
-    return sum(1 for char in text if char.isalpha())
+    return sum(map(str.isalpha, text))
 
 
 def words(text: str) -> list[str]:
