@@ -133,7 +133,7 @@ class LangdetectStage:
         # Filled from many threads at once: a lost race only means a piece is extracted twice.
         self._pieces: dict[str, tuple[int, ...]] = {}
 
-    def _rows(self, text: str) -> np.ndarray:
+    def ngram_rows(self, text: str) -> np.ndarray:
         """Table rows of the text's n-grams, exactly as langdetect's extraction lists them.
 
         langdetect's n-gram buffer starts afresh after every character it normalises to a
@@ -168,7 +168,7 @@ class LangdetectStage:
 
     def evidence(self, text: str) -> Evidence | None:
         """The model's view of the text, or None when it has no n-gram langdetect knows."""
-        rows = self._rows(text)
+        rows = self.ngram_rows(text)
         if rows.size == 0:
             return None
         unique, occurrences = np.unique(rows, return_inverse=True)

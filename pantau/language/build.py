@@ -103,9 +103,12 @@ def _group_label(code: str) -> str:
     return MALAYIC if code in ("id", "ms") else code
 
 
-def train_tables(prepared: Sequence[Prepared]) -> dict:
+def _group_classes(prepared: Sequence[Prepared]) -> list[str]:
+    return sorted({_group_label(p.code) for p in prepared})
+
+
+def train_tables(prepared: Sequence[Prepared], group_classes: list[str]) -> dict:
     """The three stored tables from the given samples."""
-    group_classes = sorted({_group_label(p.code) for p in prepared})
     group = CountTable(group_classes)
     words, chars = CountTable(["id", "ms"]), CountTable(["id", "ms"])
     for sample in prepared:
@@ -122,17 +125,14 @@ def train_tables(prepared: Sequence[Prepared]) -> dict:
 
 def _cross_validate(prepared: Sequence[Prepared]) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Group log-likelihoods and pair evidence of every sample, from models that never saw it."""
-    classes: list[str] = []
-    group_scores = np.zeros((len(prepared), 0))
+    classes = _group_classes(prepared)
+    group_scores = np.zeros((len(prepared), len(classes)))
     pair = np.zeros(len(prepared))
     for fold in range(FOLDS):
-        tables = train_tables([p for p in prepared if p.fold != fold])
+        tables = train_tables([p for p in prepared if p.fold != fold], classes)
         group = NaiveBayes(tables["group"])
         words, chars = NaiveBayes(tables["pair_words"]), NaiveBayes(tables["pair_chars"])
         word_ratio, char_ratio = words.ratio("ms", "id"), chars.ratio("ms", "id")
-        if not classes:
-            classes = group.classes
-            group_scores = np.zeros((len(prepared), len(classes)))
         for position, sample in enumerate(prepared):
             if sample.fold != fold:
                 continue
@@ -215,8 +215,9 @@ def choose_decision(
 def build(corpus_path: Path, profiles_dir: Path, family_file: Path) -> dict:
     """Build every data file; returns the cross-validated accuracy per language."""
     samples = list(corpus.training(corpus_path))
-    if not samples:
-        raise ValueError(f"{corpus_path}: no training samples")
+    missing = {"id", "ms"} - {sample.code for sample in samples}
+    if missing:
+        raise ValueError(f"{corpus_path}: no training samples for {', '.join(sorted(missing))}")
     by_code: dict[str, list[str]] = defaultdict(list)
     for sample in samples:
         by_code[sample.code].append(sample.text)
@@ -233,7 +234,7 @@ def build(corpus_path: Path, profiles_dir: Path, family_file: Path) -> dict:
     prepared = _prepare(samples)
     classes, group_scores, pair = _cross_validate(prepared)
     decision, figures = choose_decision([p.code for p in prepared], classes, group_scores, pair)
-    stored = train_tables(prepared)
+    stored = train_tables(prepared, _group_classes(prepared))
     stored["decision"] = asdict(decision)
     stored["cross_validated_accuracy"] = figures
     stored["training_samples"] = len(samples)

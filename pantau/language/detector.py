@@ -62,7 +62,7 @@ def bounded(text: str, limit: int) -> str:
         raise ValueError(f"text slice must be a positive number of characters, not {limit}")
     if len(text) <= limit:
         return text
-    cut = text.rfind(" ", limit - 40, limit + 1)
+    cut = text.rfind(" ", max(0, limit - 40), limit + 1)
     return text[: cut if cut > 0 else limit]
 
 
