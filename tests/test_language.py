@@ -76,6 +76,11 @@ def test_short_text_score_grows_with_its_letters() -> None:
     assert short < longer < LOW_CONFIDENCE * (len("Pemiluserentak") + 1) / MIN_LETTERS
 
 
+def test_headline_in_capitals() -> None:
+    # langdetect skips words in capitals; a whole headline in them is still judged.
+    assert detect_language("KPU TETAPKAN JADWAL KAMPANYE PEMILIHAN PRESIDEN")[0] == "id"
+
+
 def test_long_enough_text_keeps_its_own_language_over_the_declared_one() -> None:
     text = "The election commission announced the final schedule for the presidential campaign."
     assert detect_language(text, declared="id")[0] == "en"

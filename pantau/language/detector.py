@@ -87,6 +87,10 @@ class LanguageDetector:
         declared = normalise_code(declared)
         letters = features.letter_count(text)
         evidence = self.stage.evidence(text) if letters else None
+        if evidence is None and letters:
+            # langdetect skips words in capitals (acronyms); a headline all in capitals would
+            # otherwise have nothing to judge.
+            evidence = self.stage.evidence(text.lower())
         if evidence is None:
             return declared or UNDETERMINED, 0.0
         code, score = self._decide(text, evidence)
