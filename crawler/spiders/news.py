@@ -17,7 +17,7 @@ from urllib.parse import urlencode, urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
@@ -411,7 +411,10 @@ class NewsSpider(scrapy.Spider):
         request = failure.request
         reason = failure.value
         source_id = request.meta.get("source")
-        lasting = isinstance(reason, IgnoreRequest) and not isinstance(reason, HttpError)
+        # a page over the size cap is cancelled; it will not shrink by itself
+        lasting = isinstance(reason, IgnoreRequest | DownloadCancelledError) and not isinstance(
+            reason, HttpError
+        )
         if isinstance(reason, HttpError):
             status = reason.response.status
             lasting = 400 <= status < 500 and status not in (408, 429)
