@@ -39,6 +39,12 @@ _TOP_KEYS = {
 _DISCOVERY_KEYS = {"sitemaps", "feeds", "listings", "wordpress_api"}
 
 
+WORDPRESS_NOT_POSTS = re.compile(
+    r"/(category|tag|author|page|feed|wp-json|wp-admin|wp-content)/|[?&](p|page_id|cat|s)="
+    r"|wp-sitemap-(taxonomies|users|posts-page)|(category|post_tag|author|page)-sitemap"
+)
+
+
 class SourceError(ValueError):
     """A source file is wrong; the message names the file and the key."""
 
@@ -208,6 +214,10 @@ def _parse(path: Path, data: Any, where: str) -> Source:
         raise fail("discovery", "a generic source needs sitemaps, feeds or listings")
 
     article_urls = _regex(data, "article_urls", fail)
+    exclude_urls = _regex(data, "exclude_urls", fail)
+    if platform == "wordpress" and exclude_urls is None:
+        # WordPress lists archives, pages and users beside posts in its sitemaps: not articles
+        exclude_urls = WORDPRESS_NOT_POSTS
     if lists["listings"] and article_urls is None:
         raise fail("article_urls", "listings need an article_urls pattern to tell articles apart")
     selectors = data.get("selectors") or {}
@@ -252,7 +262,7 @@ def _parse(path: Path, data: Any, where: str) -> Source:
         listings=lists["listings"],
         wordpress_api=api,
         article_urls=article_urls,
-        exclude_urls=_regex(data, "exclude_urls", fail),
+        exclude_urls=exclude_urls,
         selectors=dict(selectors),
         allowed_domains=tuple(d.lower().removeprefix("www.") for d in domains),
         listing_pages=pages,

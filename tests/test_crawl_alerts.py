@@ -82,7 +82,7 @@ def test_alerts_arrive_once_and_agree_with_search(sites, workdir):
 
         crawl_with_hook(sites, workdir, hook.url + "/hook", "repeat")
         assert alerted(hook) == first and len(hook.bodies) == len(
-            {b["rule"]["id"] for b in hook.bodies}
+            {b["rule_id"] for b in hook.bodies}
         )
 
         matched = next(url for rid, url in first if rid == "politik-uang" and "/berita/" in url)

@@ -206,7 +206,9 @@ class NewsSpider(scrapy.Spider):
                     child.url,
                 )
                 break
-            if source.allows(child.url):
+            if source.allows(child.url) and not (
+                source.exclude_urls is not None and source.exclude_urls.search(child.url)
+            ):
                 requests.append(
                     Request(
                         child.url,
