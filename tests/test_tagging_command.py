@@ -9,18 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from pantau.commands.tag import run_tag
 
 REPO = Path(__file__).resolve().parents[1]
-
-# The command takes the language from the language stage (pantau.language), built alongside;
-# until it is in the tree these tests say so instead of failing on the import.
-try:
-    from pantau.language import language_of_item  # noqa: F401
-except ImportError:
-    pytestmark = pytest.mark.skip(reason="pantau.language.language_of_item is not in the tree yet")
 
 
 def run(lines: list[str]) -> tuple[int, list[dict], str]:
