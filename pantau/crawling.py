@@ -47,7 +47,7 @@ def run_crawl(
     chosen = select_sources(
         load_sources(settings.get("PANTAU_SOURCES") or None), ",".join(sources or []) or None
     )
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler("news")
     process.crawl(
         crawler,
