@@ -111,8 +111,10 @@ def test_pipeline_matching_agrees_with_store_search(stored, rule) -> None:
     assert {doc["id"] for doc in hits if passes_filters(rule, doc)} == selected
     # a vacuous agreement (nothing or everything) would prove little
     assert 0 < len(hits) < len(prepared)
-    if not rule.id.startswith("extra"):
-        assert len(hits) < len(prepared) / 10  # a saved query is a needle, not a topic
+    if not rule.id.startswith("extra") and DATA.is_dir():
+        # among general news (the real feeds and sentences) a saved query is a needle, not a
+        # topic; the written cases alone are all election sentences, so there it cannot be
+        assert len(hits) < len(prepared) / 10
 
 
 @pytest.mark.parametrize(
