@@ -9,7 +9,8 @@ Prints, per language, the share of held-out sentences each detector gets right:
 then pantau's most common mistakes for the main languages, the median milliseconds per sentence
 (pantau twice: a first pass, where every word is new to its caches, and a second pass, as in a
 long crawl where the vocabulary repeats), and how often pantau's vectorised walk names the same
-language as langdetect's own scalar walk over the same profiles.
+language as langdetect's own scalar walk over the same profiles, and how many held-out texts
+appear under more than one label (no detector can get both right; none is excluded).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from langdetect.lang_detect_exception import LangDetectException
 
 from pantau.language import corpus, detect_language
 from pantau.language.base import PROFILES_DIR, LangdetectStage, _profile_texts
+from pantau.language.features import words
 
 MAIN = ("id", "en", "ms", "jv", "su")
 
@@ -47,6 +49,14 @@ def _langdetect(factory: DetectorFactory, text: str) -> str:
         return detector.detect()
     except LangDetectException:
         return "und"
+
+
+def _cross_label_duplicates(samples: list[corpus.Sample]) -> dict[frozenset[str], int]:
+    """Texts (compared by their words) held under more than one label, counted per label set."""
+    labels: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for sample in samples:
+        labels[tuple(words(sample.text))].add(sample.code)
+    return Counter(frozenset(codes) for codes in labels.values() if len(codes) > 1)
 
 
 def _timed(function, texts: list[str]) -> tuple[list[str], float]:
@@ -110,6 +120,9 @@ def main(argv: list[str] | None = None) -> int:
     for code in MAIN:
         listed = ", ".join(f"{said}: {count}" for said, count in mistakes[code].most_common(6))
         print(f"  {code} -> {listed or 'none'}")
+    shared = _cross_label_duplicates(samples)
+    listed = ", ".join(f"{'/'.join(sorted(k))}: {n}" for k, n in sorted(shared.items(), key=str))
+    print(f"held-out texts with the same words under more than one label: {listed or 'none'}")
     print("median ms per sentence:")
     print(f"  pantau, first pass    {pantau_ms:.3f}")
     print(f"  pantau, second pass   {pantau_warm_ms:.3f}")

@@ -19,7 +19,11 @@ pytestmark = pytest.mark.skipif(not CORPUS.is_file(), reason=f"shared data missi
 TARGETS = {"id": 0.99, "en": 0.99, "jv": 0.99, "ms": 0.90, "su": 0.90}
 # Indonesian and Malay miss their targets (see the benchmark): on short news sentences the two
 # often share every word, and pushing one up pulls the other down. These floors, just under
-# what the shipped models reach, catch a model that gets worse.
+# what the shipped models reach, catch a model that gets worse. Cross-validated on the training
+# part, the Indonesian-Malay decision keeps ~82% of Malay when it keeps 99.5% of Indonesian
+# (~86% at 99%); naive Bayes variants, word bigrams, a hand lexicon of Malay/Indonesian words,
+# logistic regression and langdetect's profile scores all stayed on that frontier. The
+# held-out part has no Indonesian/Malay pair with the same words, so none is excused.
 FLOORS = {"id": 0.975, "ms": 0.82}
 SHORT_OF_TARGET = {"id", "ms"}
 
