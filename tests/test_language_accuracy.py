@@ -17,15 +17,14 @@ pytestmark = pytest.mark.skipif(not CORPUS.is_file(), reason=f"shared data missi
 
 # The targets set for single held-out sentences.
 TARGETS = {"id": 0.99, "en": 0.99, "jv": 0.99, "ms": 0.90, "su": 0.90}
-# Indonesian and Malay miss their targets (see the benchmark): on short news sentences the two
-# often share every word, and pushing one up pulls the other down. These floors, just under
-# what the shipped models reach, catch a model that gets worse. Cross-validated on the training
-# part, the Indonesian-Malay decision keeps ~82% of Malay when it keeps 99.5% of Indonesian
-# (~86% at 99%); naive Bayes variants, word bigrams, a hand lexicon of Malay/Indonesian words,
-# logistic regression and langdetect's profile scores all stayed on that frontier. The
-# held-out part has no Indonesian/Malay pair with the same words, so none is excused.
-FLOORS = {"id": 0.975, "ms": 0.82}
-SHORT_OF_TARGET = {"id", "ms"}
+# Indonesian stays just short of its target (350 of 354): three of its four misses are short
+# or odd sentences the first stage sends to Javanese, Banjarese or Tagalog, so even a perfect
+# Indonesian/Malay decision would give 98.9%. Malay reached its target once wordfreq's
+# large-corpus frequencies joined the trained model (pantau/language/lexical.py); before, the
+# trained model alone kept ~84% of Malay. The floors, just under what the shipped models reach,
+# catch a model that gets worse. No held-out text is excused.
+FLOORS = {"id": 0.985, "ms": 0.89}
+SHORT_OF_TARGET = {"id"}
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +43,7 @@ def accuracy() -> dict[str, float]:
     [
         pytest.param(
             code,
-            marks=pytest.mark.xfail(strict=True, reason="Indonesian/Malay trade-off, see FLOORS"),
+            marks=pytest.mark.xfail(strict=True, reason="Indonesian 98.9%: see FLOORS"),
         )
         if code in SHORT_OF_TARGET
         else code
