@@ -16,5 +16,5 @@ class BareSpider(scrapy.Spider):
 
     def parse(self, response):
         for href in response.xpath("//a/@href").getall():
-            if "/berita/" in href or "/indeks" in href:
+            if href.startswith(("/berita/a", "/indeks/")):
                 yield response.follow(href, self.parse)

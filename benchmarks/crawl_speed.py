@@ -43,7 +43,7 @@ def page(n: int, rng: random.Random) -> str:
         f'<li><a href="/berita/b{rng.randint(0, 10**6)}/lain">Berita lain {k}</a></li>'
         for k in range(40)
     )
-    script = "<script>var ads=" + json.dumps(["x" * 80] * rng.randint(200, 500)) + ";</script>"
+    script = "<script>var ads=" + json.dumps(["x" * 80] * rng.randint(520, 1150)) + ";</script>"
     body = "".join(f"<p>{paragraph(rng)}</p>" for _ in range(rng.randint(8, 14)))
     ld = json.dumps(
         {
