@@ -30,6 +30,41 @@ class CrawlRun:
     requests: list[tuple[str, str, str]]
 
 
+def crawl_command(
+    sites,
+    workdir: Path,
+    *args: str,
+    store: Path | None = None,
+    env: dict[str, str] | None = None,
+    settings: dict[str, str] | None = None,
+) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of a `pantau crawl` of the fixture sites.
+
+    Source files for the live ports are written once per work folder; saved queries come from
+    an empty folder unless ``env`` names some, and a configured cluster is never used.
+    """
+    sources = workdir / "sources"
+    if not sources.exists():
+        sources.mkdir(parents=True)
+        sites.write_sources(sources)
+    cmd = [
+        sys.executable,
+        "-m",
+        "pantau",
+        "crawl",
+        "--sources-dir",
+        str(sources),
+        "--store",
+        str(store or workdir / "pantau.db"),
+        *args,
+    ]
+    for key, value in (settings or {}).items():
+        cmd += ["-s", f"{key}={value}"]
+    run_env = {**os.environ, "PANTAU_QUERIES": str(workdir / "no-queries"), **(env or {})}
+    run_env.pop("ELASTICSEARCH_URL", None)
+    return cmd, run_env
+
+
 def crawl(
     sites,
     workdir: Path,
@@ -40,30 +75,19 @@ def crawl(
     name: str = "run",
 ) -> CrawlRun:
     """`pantau crawl` over the fixture sites; returns items, output and the requests made."""
-    sources = workdir / "sources"
-    if not sources.exists():
-        sources.mkdir(parents=True)
-        sites.write_sources(sources)
     out = workdir / f"{name}.jsonl"
-    cmd = [
-        sys.executable,
-        "-m",
-        "pantau",
-        "crawl",
-        "--sources-dir",
-        str(sources),
-        "--store",
-        str(store or workdir / "pantau.db"),
+    cmd, run_env = crawl_command(
+        sites,
+        workdir,
         "-O",
         str(out),
         "--log-level",
         "INFO",
         *args,
-    ]
-    for key, value in {**FAST, **(settings or {})}.items():
-        cmd += ["-s", f"{key}={value}"]
-    run_env = {**os.environ, "PANTAU_QUERIES": str(workdir / "no-queries"), **(env or {})}
-    run_env.pop("ELASTICSEARCH_URL", None)
+        store=store,
+        env=env,
+        settings={**FAST, **(settings or {})},
+    )
     sites.clear_log()
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=run_env, timeout=240)
     (workdir / f"{name}.log").write_text(proc.stderr)

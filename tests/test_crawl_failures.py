@@ -11,7 +11,7 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
-from crawl_helpers import ROOT, article_requests, crawl
+from crawl_helpers import ROOT, article_requests, crawl, crawl_command
 
 from pantau.fixture_site import FixtureSites
 
@@ -31,32 +31,16 @@ def stored(path) -> int:
 
 
 def test_killed_crawl_resumes_without_loss_or_much_repetition(sites, tmp_path):
-    sources = tmp_path / "sources"
-    sources.mkdir()
-    sites.write_sources(sources)
     store = tmp_path / "pantau.db"
-    slow = [
-        sys.executable,
-        "-m",
-        "pantau",
-        "crawl",
-        "--sources-dir",
-        str(sources),
-        "--store",
-        str(store),
-        "-s",
-        "DOWNLOAD_DELAY=0.4",
-        "-s",
-        "AUTOTHROTTLE_ENABLED=False",
-        "-s",
-        "CONCURRENT_REQUESTS_PER_DOMAIN=1",
-        "-s",
-        "RANDOMIZE_DOWNLOAD_DELAY=False",
-    ]
-    env = {**os.environ, "PANTAU_QUERIES": str(tmp_path / "none")}
-    env.pop("ELASTICSEARCH_URL", None)
+    slow = {
+        "DOWNLOAD_DELAY": "0.4",
+        "AUTOTHROTTLE_ENABLED": "False",
+        "CONCURRENT_REQUESTS_PER_DOMAIN": "1",
+        "RANDOMIZE_DOWNLOAD_DELAY": "False",
+    }
+    cmd, env = crawl_command(sites, tmp_path, store=store, settings=slow)
     proc = subprocess.Popen(
-        slow, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     deadline = time.monotonic() + 90
     while stored(store) < 4 and time.monotonic() < deadline and proc.poll() is None:
