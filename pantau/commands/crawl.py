@@ -62,7 +62,13 @@ def run(args: argparse.Namespace) -> int:
     except SourceError as exc:
         print(f"pantau: {exc}", file=sys.stderr)
         return 2
-    print(format_summary(per_source(stats), sources))
+    table = per_source(stats)
+    print(format_summary(table, sources))
+    unreachable = [s for s in sources if not table.get(s, {}).get("pages")]
+    if unreachable:
+        # a scheduled job should notice an outlet that answered nothing at all
+        print(f"pantau: no page could be fetched from: {', '.join(unreachable)}", file=sys.stderr)
+        return 1
     reason = stats.get("finish_reason", "unknown")
     if reason != "finished":
         print(f"crawl ended early: {reason}", file=sys.stderr)
