@@ -204,23 +204,9 @@ class SqliteStore:
 
     def cluster_summary(self, cluster_id: str) -> dict[str, Any]:
         """How far a story spread: outlets carrying it, size, and where it was first seen."""
-        row = self.conn.execute(
-            "SELECT COUNT(DISTINCT source) AS outlets, COUNT(*) AS size FROM documents "
-            "WHERE cluster_id = ?",
-            (cluster_id,),
-        ).fetchone()
-        first = self.conn.execute(
-            "SELECT source, url, COALESCE(published_at, first_seen_at) AS seen FROM documents "
-            "WHERE cluster_id = ? ORDER BY seen_ts, rowid LIMIT 1",
-            (cluster_id,),
-        ).fetchone()
-        return {
-            "outlets": row["outlets"],
-            "size": row["size"],
-            "first_source": first["source"] if first else None,
-            "first_url": first["url"] if first else None,
-            "first_seen": first["seen"] if first else None,
-        }
+        from pantau.clustering.summary import cluster_summary  # its import pulls in datasketch
+
+        return cluster_summary(self.conn, cluster_id)
 
     # -- crawl state --------------------------------------------------------------------------
     def crawl_state(self, source: str) -> dict[str, sqlite3.Row]:
