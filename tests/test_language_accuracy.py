@@ -15,16 +15,10 @@ from pantau.language import corpus, detect_language
 CORPUS = corpus.DEFAULT_CORPUS
 pytestmark = pytest.mark.skipif(not CORPUS.is_file(), reason=f"shared data missing: {CORPUS}")
 
-# The targets set for single held-out sentences.
+# The targets set for single held-out sentences. Indonesian meets its target with 351 of 354
+# (one more miss would take it below): the build's constants are chosen on the training part
+# alone, so a change that makes any language worse shows up here.
 TARGETS = {"id": 0.99, "en": 0.99, "jv": 0.99, "ms": 0.90, "su": 0.90}
-# Indonesian stays just short of its target (350 of 354): three of its four misses are short
-# or odd sentences the first stage sends to Javanese, Banjarese or Tagalog, so even a perfect
-# Indonesian/Malay decision would give 98.9%. Malay reached its target once wordfreq's
-# large-corpus frequencies joined the trained model (pantau/language/lexical.py); before, the
-# trained model alone kept ~84% of Malay. The floors, just under what the shipped models reach,
-# catch a model that gets worse. No held-out text is excused.
-FLOORS = {"id": 0.985, "ms": 0.89}
-SHORT_OF_TARGET = {"id"}
 
 
 @pytest.fixture(scope="module")
@@ -38,25 +32,9 @@ def accuracy() -> dict[str, float]:
     return {code: right[code] / seen[code] for code in seen}
 
 
-@pytest.mark.parametrize(
-    "code",
-    [
-        pytest.param(
-            code,
-            marks=pytest.mark.xfail(strict=True, reason="Indonesian 98.9%: see FLOORS"),
-        )
-        if code in SHORT_OF_TARGET
-        else code
-        for code in TARGETS
-    ],
-)
+@pytest.mark.parametrize("code", sorted(TARGETS))
 def test_meets_target(accuracy: dict[str, float], code: str) -> None:
     assert accuracy[code] >= TARGETS[code]
-
-
-@pytest.mark.parametrize("code", sorted(FLOORS))
-def test_does_not_fall_below_floor(accuracy: dict[str, float], code: str) -> None:
-    assert accuracy[code] >= FLOORS[code]
 
 
 def test_split_is_stable_and_keeps_translations_together() -> None:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import math
 import re
 import threading
 from pathlib import Path
 
-from pantau.language import features, lexical
+from pantau.language import features
 from pantau.language.base import Evidence, LangdetectStage
 from pantau.language.family import FamilyModel
 
@@ -112,8 +111,7 @@ class LanguageDetector:
                 if not self._domain_is_close(evidence):
                     return best, probabilities[best]
                 domain_share = max(domain_share, DOMAIN_PRIOR_SHARE)
-        word_list = features.words(text)
-        probabilities = _with_frequency_evidence(self.family.probabilities(word_list), word_list)
+        probabilities = self.family.probabilities(features.words(text))
         code = max(probabilities, key=probabilities.__getitem__)
         return code, probabilities[code] * min(1.0, domain_share)
 
@@ -124,17 +122,6 @@ class LanguageDetector:
             return False
         gap = max(likelihood.values()) - max(ours)
         return gap <= DOMAIN_MARGIN * evidence.n_grams
-
-
-def _with_frequency_evidence(probabilities: dict[str, float], words: list[str]) -> dict[str, float]:
-    """Re-split the Indonesian-or-Malay share with the large-corpus frequency evidence added."""
-    pair = probabilities.get("id", 0.0) + probabilities.get("ms", 0.0)
-    if pair <= 0.0:
-        return probabilities
-    odds = math.log(max(probabilities["ms"], 1e-12) / max(probabilities["id"], 1e-12))
-    odds += lexical.WEIGHT * lexical.shared_contrast().log_ratio(words)
-    malay = 1.0 / (1.0 + math.exp(-odds)) if odds >= 0 else math.exp(odds) / (1.0 + math.exp(odds))
-    return {**probabilities, "id": pair * (1.0 - malay), "ms": pair * malay}
 
 
 _lock = threading.Lock()

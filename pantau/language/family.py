@@ -7,11 +7,13 @@ labelled sentences decide:
 
 1. *group*: English, Indonesian-or-Malay (one class), Javanese, Sundanese and the regional
    languages, on words and character 1-5-grams;
-2. *pair*: Indonesian against Malay, on the presence of words and of character 3-5-grams.
+2. *pair*: Indonesian against Malay, on the presence of words and of character 3-5-grams, with
+   the large-corpus word frequencies of pantau.language.lexical added to the trained evidence.
 
 Indonesian is by far the most common language pantau reads, so both decisions lean towards it:
 an offset for the Indonesian-or-Malay class and a threshold that the Malay evidence must pass,
-both chosen at build time by cross-validation on the training part (never the held-out part).
+both chosen at build time by cross-validation on the training part (never the held-out part),
+on the same evidence the detector then uses.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pantau.language import features
+from pantau.language import features, lexical
 from pantau.language.naive_bayes import NaiveBayes, contrast
 
 MALAYIC = "id|ms"  # the group class standing for Indonesian and Malay together
@@ -62,9 +64,9 @@ def pair_char_features(word_list: list[str]) -> dict[str, int]:
     return dict.fromkeys((term for word in word_list for term in pair_char_terms(word)), 1)
 
 
-def pair_evidence(by_words: float, by_chars: float) -> float:
-    """Malay-over-Indonesian evidence from its two parts; positive values lean Malay."""
-    return by_words + PAIR_CHAR_WEIGHT * by_chars
+def pair_evidence(by_words: float, by_chars: float, by_frequency: float) -> float:
+    """Malay-over-Indonesian evidence from its three parts; positive values lean Malay."""
+    return by_words + PAIR_CHAR_WEIGHT * by_chars + lexical.WEIGHT * by_frequency
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,9 @@ class FamilyModel:
         }
         malayic = float(shares[self._malayic])
         evidence = pair_evidence(
-            contrast(self._word_ratio, word_rows), contrast(self._char_ratio, char_rows)
+            contrast(self._word_ratio, word_rows),
+            contrast(self._char_ratio, char_rows),
+            lexical.shared_contrast().log_ratio(word_list),
         )
         malay = _logistic(self.decision.pair_slope * (evidence - self.decision.pair_threshold))
         result["id"] = malayic * (1.0 - malay)
