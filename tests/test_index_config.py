@@ -13,6 +13,7 @@ from pantau.es.index_config import IndexConfigError, load_index_config
 from pantau.es.names import IndexNames, index_version
 from pantau.query import FIELD_ALIASES
 from pantau.schema import ITEM_FIELDS
+from pantau.trends.es import EXCLUDE, TEXT_FIELD
 
 CONFIG = load_index_config()
 ARTICLES = CONFIG.mapping_properties(CONFIG.articles_template)
@@ -109,6 +110,22 @@ def test_indonesian_chain_protects_and_overrides_before_stemming() -> None:
     assert stemmer["language"] == "indonesian"
     exact = ANALYSIS["analyzer"]["pantau_exact"]["filter"]
     assert not {filters[f]["type"] for f in exact if f in filters} & {"stemmer", "stop"}
+
+
+def test_trends_field_is_shingled_without_stemming() -> None:
+    # pantau.trends.es counts terms and phrases on this field and drops shingles with the filler.
+    field, sub = TEXT_FIELD.split(".")
+    mapping = ARTICLES[field]["fields"][sub]
+    assert mapping["index_options"] == "docs"  # document counts are all significance needs
+    chain = ANALYSIS["analyzer"][mapping["analyzer"]]["filter"]
+    filters = ANALYSIS["filter"]
+    kinds = [filters[name]["type"] if name in filters else name for name in chain]
+    assert "stemmer" not in kinds and "stemmer_override" not in kinds
+    assert kinds[-1] == "shingle" and kinds.index("stop") < kinds.index("shingle")
+    shingles = filters[chain[-1]]
+    assert (shingles["min_shingle_size"], shingles["max_shingle_size"]) == (2, 3)
+    assert shingles["output_unigrams"] is True
+    assert re.fullmatch(EXCLUDE, f"suara {shingles['filler_token']} tps")
 
 
 def _rules() -> list[tuple[list[str], str]]:

@@ -24,6 +24,7 @@ from pantau.es.kibana import (
     to_ndjson,
 )
 from pantau.es.names import IndexNames
+from pantau.trends.es import EXCLUDE, TEXT_FIELD
 
 OBJECTS = saved_objects()
 BY_ID = {obj["id"]: obj for obj in OBJECTS}
@@ -140,7 +141,8 @@ def test_rising_panels_compare_the_last_day_with_the_last_month(
         agg = agg[key]
     assert agg["background_filter"] == {"range": {"@timestamp": {"gte": "now-30d"}}}
     if "significant_text" in path:
-        assert agg["field"] == "body.exact" and agg["source_fields"] == ["body"]
+        assert agg["field"] == TEXT_FIELD and agg["source_fields"] == ["body"]
+        assert agg["exclude"] == EXCLUDE
         assert agg["filter_duplicate_text"] is True
     else:
         assert agg["field"] == "keywords"

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from datetime import datetime, timedelta
 
 import pytest
 
 from pantau.commands.trends import register, run_trends
 from pantau.trends.es import (
+    EXCLUDE,
     es_term_details_request,
     es_trends_request,
     report_from_es,
+    reportable,
     trends_from_es,
 )
 from pantau.trends.scoring import jlh
@@ -53,6 +56,9 @@ def main_response() -> dict:
                     {"key": "tercoblos", "doc_count": 24, "score": 160.1, "bg_count": 0},
                     {"key": "bawaslu", "doc_count": 30, "score": 0.5, "bg_count": 300},
                     {"key": "viral", "doc_count": 5, "score": 6.0, "bg_count": 1},
+                    # Phrases Elasticsearch's stopword lists let through, but pantau's does not.
+                    {"key": "tercoblos sebelum", "doc_count": 20, "score": 90.0, "bg_count": 0},
+                    {"key": "para saksi", "doc_count": 19, "score": 80.0, "bg_count": 0},
                 ],
             },
             "volume": {
@@ -169,6 +175,13 @@ def details_response() -> dict:
                         "outlets": {"value": 12},
                         "examples": {"hits": {"hits": []}},
                     },
+                    # Many outlets, but a phrase pantau does not report (it starts with a
+                    # stopword): the report must leave it out on its own.
+                    "para saksi": {
+                        "doc_count": 19,
+                        "outlets": {"value": 9},
+                        "examples": {"hits": {"hits": []}},
+                    },
                     # One outlet only: below --min-outlets 2.
                     "viral": {
                         "doc_count": 5,
@@ -212,10 +225,10 @@ def test_request_body(score: str, heuristic: dict) -> None:
     assert body["size"] == 0
     assert body["query"] == {"bool": {"filter": [window, *filters]}}
     sig = body["aggs"]["terms"]["significant_text"]
-    assert sig["field"] == "body.exact" and sig["source_fields"] == ["title", "body"]
+    assert sig["field"] == "body.phrases" and sig["source_fields"] == ["title", "body"]
     assert sig["filter_duplicate_text"] is True
     assert sig["min_doc_count"] == 3 and sig["size"] >= 10
-    assert {"yang", "dan", "the"} <= set(sig["exclude"])
+    assert sig["exclude"] == EXCLUDE
     baseline = {
         "range": {
             "@timestamp": {"gte": "2024-01-14T18:00:00+07:00", "lt": "2024-02-13T18:00:00+07:00"}
@@ -241,6 +254,46 @@ def test_request_body(score: str, heuristic: dict) -> None:
     assert stories["terms"]["order"] == {"in_window>outlets": "desc"}
     assert stories["aggs"]["in_window"]["aggs"]["outlets"] == {"cardinality": {"field": "source"}}
     assert stories["aggs"]["by_source"]["aggs"]["first"] == {"min": {"field": "@timestamp"}}
+
+
+# Lucene matches an include/exclude expression against the whole term, as re.fullmatch does;
+# the expression uses only syntax the two share (groups, alternation, classes, .*, +).
+@pytest.mark.parametrize(
+    ("term", "excluded"),
+    [
+        ("suara _", True),  # a shingle across a removed stopword
+        ("_ tps", True),
+        ("surat suara _", True),
+        ("2024", True),
+        ("2024 pemilu", True),
+        ("pemilu 2024", True),
+        ("pilkada 2024 serentak", False),  # a number inside a phrase is fine
+        ("surat suara", False),
+        ("tercoblos", False),
+        ("surat suara tercoblos", False),
+    ],
+)
+def test_exclude_expression(term: str, excluded: bool) -> None:
+    assert bool(re.fullmatch(EXCLUDE, term)) is excluded
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("surat suara", True),
+        ("tercoblos", True),
+        ("pilkada 2024 serentak", True),
+        ("yang", False),  # a stopword of pantau's list
+        ("para saksi", False),  # starts with one
+        ("saksi para", False),  # ends with one
+        ("suara _ tps", False),
+        ("x", False),  # one letter
+        ("2024", False),
+        ("", False),
+    ],
+)
+def test_reportable(term: str, expected: bool) -> None:
+    assert reportable(term) is expected
 
 
 def test_day_interval_and_no_filters() -> None:
@@ -318,7 +371,7 @@ def test_trends_from_es_asks_details_for_the_significant_terms() -> None:
     report = trends_from_es(client, window="24h", baseline="30d", now=NOW, index="x-articles")
     assert [index for index, _ in client.calls] == ["x-articles", "x-articles"]
     asked = client.calls[1][1]["aggs"]["details"]["filters"]["filters"]
-    assert list(asked) == ["tercoblos", "bawaslu", "viral"]
+    assert list(asked) == ["tercoblos", "bawaslu", "viral"]  # no phrase edged by a stopword
     assert report["terms"][0]["term"] == "tercoblos"
 
 

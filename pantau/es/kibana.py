@@ -5,7 +5,7 @@
 - a data view over the read alias (time field ``@timestamp``);
 - one saved search per topic of ``pantau/lexicons/topics.yaml`` (``topics:"<id>"``);
 - the "Narasi" dashboard: volume over time per topic, top outlets, top regions, top keywords,
-  the keywords and words that stand out in the last 24 hours against the last 30 days
+  the keywords and words and phrases that stand out in the last 24 hours against the last 30 days
   (``significant_terms``/``significant_text`` with a 30-day background), the largest story
   clusters, and the latest articles.
 
@@ -38,6 +38,8 @@ from pantau.es.index_config import config_dir
 from pantau.es.names import IndexNames
 from pantau.es.query import rewrite_fields
 from pantau.es.search import cluster_spread
+from pantau.trends.es import EXCLUDE as TRENDS_EXCLUDE
+from pantau.trends.es import TEXT_FIELD as TRENDS_TEXT_FIELD
 
 TOPICS_FILE = Path(__file__).resolve().parents[1] / "lexicons" / "topics.yaml"
 # Used only when the lexicon is missing, so the dashboard can still be generated.
@@ -333,9 +335,10 @@ def visualizations(names: IndexNames) -> list[dict[str, Any]]:
                 "aggs": {
                     "words": {
                         "significant_text": {
-                            "field": "body.exact",
+                            "field": TRENDS_TEXT_FIELD,
                             "source_fields": ["body"],
                             "filter_duplicate_text": True,
+                            "exclude": TRENDS_EXCLUDE,
                             "size": 20,
                             "min_doc_count": 3,
                             "background_filter": month,
@@ -409,9 +412,10 @@ def visualizations(names: IndexNames) -> list[dict[str, Any]]:
         _vega(
             names,
             "vis-kata-signifikan",
-            "Kata menonjol dalam teks: 24 jam vs 30 hari",
+            "Kata dan frasa menonjol dalam teks: 24 jam vs 30 hari",
             rising_words,
-            "significant_text atas body.exact (tanpa stemming), salinan ganda disaring. "
+            "significant_text atas body.phrases (kata dan frasa 2-3 kata tanpa stemming, tanpa "
+            "kata umum), salinan ganda disaring. "
             "Rentang waktu tetap; kueri dan filter dasbor tetap berlaku.",
         ),
         _vega(

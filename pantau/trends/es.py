@@ -12,8 +12,17 @@ the embedded store, so both back ends rank the same counts the same way (Elastic
 treats a term missing from the background exactly as pantau.trends.scoring.jlh does). Counts
 differ in one respect: Elasticsearch counts documents, with ``filter_duplicate_text`` keeping the
 repeated passages of republished copies out of the term statistics, where the embedded store
-counts each story once. The ``pantau_exact`` analyser has no shingles, so terms are single words
-here; a shingled sub-field named in ``text_field`` would add phrases.
+counts each story once.
+
+Terms and phrases come from ``body.phrases`` (the ``pantau_phrases`` analyser: unstemmed words
+and their 2- and 3-word shingles, with Elasticsearch's Indonesian and English stopwords removed
+at index time). A shingle across a removed stopword carries the filler ``_``; those, and phrases
+that start or end with a number, are excluded by the search itself, and what is left is held to
+the same rule as the embedded store's phrases (pantau.trends.terms.is_candidate: no stopword of
+pantau's own list at either end). Elasticsearch's phrases therefore never span a stopword, where
+the embedded store's may ("surat suara di tps"). An index made before ``body.phrases`` existed
+reports no terms until ``pantau es migrate`` builds a new generation (``pantau es status`` says
+so); ``text_field="body.exact"`` counts single words there meanwhile.
 """
 
 from __future__ import annotations
@@ -29,11 +38,11 @@ from pantau.trends.report import (
     report_header,
     score_terms,
 )
-from pantau.trends.terms import stopwords
+from pantau.trends.terms import is_candidate
 from pantau.trends.window import TrendWindow, epoch_ms, resolve_window
 
 TIME_FIELD = "@timestamp"  # published_at, or crawled_at when unknown (pantau.es.documents)
-TEXT_FIELD = "body.exact"  # unstemmed, lower-cased, accents folded (pantau_exact)
+TEXT_FIELD = "body.phrases"  # unstemmed words and their shingles (pantau_phrases)
 SOURCE_FIELDS = ["title", "body"]  # re-analysed with the text field's analyser
 PHRASE_FIELDS = ["title.exact", "body.exact"]
 HEURISTICS = {
@@ -41,7 +50,14 @@ HEURISTICS = {
     "chi2": {"chi_square": {"background_is_superset": False, "include_negatives": False}},
     "gnd": {"gnd": {"background_is_superset": False}},
 }
-CANDIDATES_PER_TERM = 4  # ask for this many times --limit terms: some fail --min-outlets
+# Ask for this many times --limit terms: some fail --min-outlets, some start or end with one of
+# pantau's stopwords that Elasticsearch's own lists lack.
+CANDIDATES_PER_TERM = 8
+# Lucene regular expression (whole term): shingles with the filler of a removed stopword, bare
+# numbers, and phrases that start or end with one. Short on purpose: the stopword list itself
+# is applied afterwards, in reportable(), rather than as a regular expression thousands of
+# characters long.
+EXCLUDE = "(.*_.*)|([0-9]+)|([0-9]+ .*)|(.* [0-9]+)"
 TOPIC_BUCKETS = 50
 OUTLETS_PER_STORY = 200
 EXAMPLES_PER_TERM = 3
@@ -97,7 +113,7 @@ def trends_body(
                     "size": limit * CANDIDATES_PER_TERM,
                     "min_doc_count": min_docs,
                     "background_filter": _bool(_range(frame.baseline_start, frame.start), *filters),
-                    "exclude": sorted(stopwords()),
+                    "exclude": EXCLUDE,
                     **HEURISTICS[score],
                 }
             },
@@ -291,6 +307,15 @@ def _clusters(
     return rank_clusters(summaries, min_outlets=min_outlets, limit=limit)
 
 
+def reportable(term: str) -> bool:
+    """Whether a term or phrase Elasticsearch returned may be reported (see the module's notes)."""
+    words = term.split(" ")
+    if "_" in words or not all(words):
+        return False
+    keys = [word.encode("utf-8") for word in words]
+    return is_candidate(keys[0] if len(keys) == 1 else tuple(keys))
+
+
 def report_from_es(
     frame: TrendWindow,
     main: Any,
@@ -310,6 +335,8 @@ def report_from_es(
     per_term = _aggs(details).get("details", {}).get("buckets", {}) if details else {}
     rows = []
     for bucket in significant.get("buckets", []):
+        if not reportable(bucket["key"]):
+            continue
         info = per_term.get(bucket["key"], {})
         outlets = info.get("outlets", {}).get("value", 0)
         if outlets < min_outlets:
@@ -365,7 +392,8 @@ def trends_from_es(
         window, baseline, topic, source, now, limit, min_docs, min_outlets, score, text_field
     )
     main = client.search(index=index, **body)
-    keys = [b["key"] for b in _aggs(main).get("terms", {}).get("buckets", [])]
+    buckets = _aggs(main).get("terms", {}).get("buckets", [])
+    keys = [bucket["key"] for bucket in buckets if reportable(bucket["key"])]
     details = (
         client.search(index=index, **es_term_details_request(keys, frame, topic, source))
         if keys
@@ -388,5 +416,6 @@ __all__ = [
     "es_term_details_request",
     "es_trends_request",
     "report_from_es",
+    "reportable",
     "trends_from_es",
 ]

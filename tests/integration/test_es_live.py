@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import urllib.request
 import uuid
@@ -42,6 +43,7 @@ from pantau.es.migrate import run_migrate  # noqa: E402
 from pantau.es.percolator import percolate, register_saved_queries  # noqa: E402
 from pantau.es.search import EsSearchBackend  # noqa: E402
 from pantau.es.setup import run_setup  # noqa: E402
+from pantau.trends.es import EXCLUDE, reportable, trends_from_es  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -140,6 +142,66 @@ def test_index_search_and_percolate(live: tuple) -> None:
     register_saved_queries(client, _rules(), config.names)
     matches = percolate(client, items[:3], config.names)
     assert [sorted(m["id"] for m in found) for found in matches] == [["pilih", "uang"], [], []]
+
+
+def test_phrase_analysis(live: tuple) -> None:
+    config, client, _ = live
+    found = client.indices.analyze(
+        index=config.names.articles, analyzer="pantau_phrases", text="Surat suara di TPS"
+    )
+    tokens = {t["token"] for t in found.body["tokens"]}
+    assert {"surat", "suara", "tps", "surat suara"} <= tokens
+    assert "di" not in tokens and "suara di" not in tokens  # the stopword is gone
+    assert all(re.fullmatch(EXCLUDE, t) for t in tokens if "_" in t)
+
+
+def test_trends_report_phrases(live: tuple) -> None:
+    config, client, _ = live
+    indexer = Indexer(client, config)
+    outlets = ("kompas", "detik", "tempo")
+    # Each copy worded apart: filter_duplicate_text drops runs of six or more repeated tokens.
+    places = ("Bekasi", "Sleman", "Garut", "Kendari", "Jayapura", "Ambon")
+    openings = (
+        "Warga melapor",
+        "Panwas menyita",
+        "Saksi memotret",
+        "Polisi memeriksa",
+        "Relawan mengunggah",
+        "Petugas mengamankan",
+    )
+    for n, (place, opening) in enumerate(zip(places, openings, strict=True)):
+        indexer.add(
+            make_item(
+                500 + n,
+                source=outlets[n % 3],
+                title=f"{place}: temuan surat suara tercoblos",
+                body=f"{opening} surat suara tercoblos di {place} pagi ini ({n}).",
+                published_at="2024-02-14T09:00:00+07:00",
+            )
+        )
+    for n in range(12):  # the baseline: other news
+        indexer.add(
+            make_item(
+                600 + n,
+                title=f"Harga beras naik di pasar {n}",
+                body=f"Pedagang pasar mengeluhkan harga beras yang naik {n}.",
+                published_at=f"2024-01-{20 + n % 8:02d}T09:00:00+07:00",
+            )
+        )
+    assert indexer.replay().stopped is None
+    client.indices.refresh(index=config.names.articles)
+    report = trends_from_es(
+        client,
+        window="24h",
+        baseline="30d",
+        now="2024-02-14T18:00:00+07:00",
+        index=config.names.articles,
+        min_docs=3,
+        min_outlets=2,
+    )
+    terms = [t["term"] for t in report["terms"]]
+    assert "surat suara tercoblos" in terms or "surat suara" in terms, terms
+    assert all(reportable(term) for term in terms)
 
 
 def test_dashboard_requests_run(live: tuple) -> None:
