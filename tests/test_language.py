@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
 import pytest
 from langdetect.detector_factory import DetectorFactory
 
 from pantau.language import UNDETERMINED, detect_language, language_of_item
-from pantau.language.base import PROFILES_DIR, LangdetectStage, _profile_texts
+from pantau.language.base import PROFILES_DIR, LangdetectStage, _profile_texts, profile_table
 from pantau.language.detector import (
     LOW_CONFIDENCE,
     MIN_LETTERS,
@@ -231,3 +232,26 @@ def test_first_stage_agrees_with_langdetects_own_walk(text: str) -> None:
     evidence = shared().stage.evidence(text)
     assert evidence is not None
     assert evidence.best == detector.detect()
+
+
+def test_profile_table_is_langdetects_own_table() -> None:
+    texts = _profile_texts(PROFILES_DIR)
+    factory = DetectorFactory()
+    factory.load_json_profile(texts)
+    languages, index, matrix = profile_table(texts)
+    assert languages == factory.get_lang_list()
+    assert list(index) == list(factory.word_lang_prob_map)  # same rows, same order
+    assert np.array_equal(matrix, np.asarray(list(factory.word_lang_prob_map.values())))
+
+
+@pytest.mark.parametrize(
+    ("profiles", "message"),
+    [
+        (['{"name": "xx", "freq": {"a": 1}, "n_words": [1, 0, 0]}', "{not json"], "profile 2"),
+        (['{"name": "xx", "freq": {"a": 1}}'], "profile 1"),
+        (['{"name": "xx", "freq": {"a": 1}, "n_words": [1, 0, 0]}'] * 2, "named 'xx'"),
+    ],
+)
+def test_profile_table_names_a_bad_profile(profiles: list[str], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        profile_table(profiles)

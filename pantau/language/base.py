@@ -14,6 +14,7 @@ text's likelihood leaves in contention.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 from functools import cached_property
@@ -106,6 +107,39 @@ def _profile_texts(extra_dir: Path) -> list[str]:
     return texts
 
 
+def profile_table(texts: list[str]) -> tuple[list[str], dict[str, int], np.ndarray]:
+    """Languages, n-gram rows and the n-gram probability matrix of langdetect profiles.
+
+    The same table langdetect's DetectorFactory.load_json_profile builds (a row per n-gram, in
+    the order the profiles first list them; for 1- to 3-grams the count over the profile's
+    number of n-grams of that length, zero otherwise), without its Python list of floats per
+    n-gram: for 66 profiles those cost about 100 MB at start-up, numpy's matrix a fifth.
+    """
+    languages: list[str] = []
+    index: dict[str, int] = {}
+    rows, columns, values = [], [], []
+    for column, text in enumerate(texts):
+        try:
+            profile = json.loads(text)
+            name, freq, n_words = profile["name"], profile["freq"], profile["n_words"]
+            grams = [gram for gram in freq if 1 <= len(gram) <= 3]
+            row = np.fromiter((index.setdefault(g, len(index)) for g in freq), np.intp, len(freq))
+            counts = np.fromiter((freq[g] for g in grams), np.float64, len(grams))
+            totals = np.fromiter((n_words[len(g) - 1] for g in grams), np.float64, len(grams))
+        except (ValueError, KeyError, TypeError, IndexError) as error:
+            raise ValueError(f"language profile {column + 1} is malformed: {error!r}") from error
+        if name in languages:
+            raise ValueError(f"two language profiles are named {name!r}")
+        languages.append(name)
+        short = np.fromiter((1 <= len(g) <= 3 for g in freq), bool, len(freq))
+        rows.append(row[short])
+        columns.append(np.full(len(grams), column, np.intp))
+        values.append(counts / totals)
+    matrix = np.zeros((len(index), len(languages)))
+    matrix[np.concatenate(rows), np.concatenate(columns)] = np.concatenate(values)
+    return languages, index, matrix
+
+
 class LangdetectStage:
     """langdetect's model with pantau's profiles; one instance is shared by all threads."""
 
@@ -115,20 +149,19 @@ class LangdetectStage:
                 f"language profiles folder {extra_dir} is missing; build it with "
                 "`python -m pantau.language.build`"
             )
+        languages, index, matrix = profile_table(_profile_texts(extra_dir))
+        self.languages: list[str] = languages
+        self.seed = seed
+        # Kept as smoothed logs: the whole-text likelihood is then a sum, with no log per text.
+        matrix += ALPHA / BASE_FREQ
+        self._log_matrix = np.log(matrix, out=matrix).astype(np.float32)
+        del matrix
+        # langdetect's Detector cleans the text and cuts its n-grams; it only asks the table
+        # whether an n-gram is known, which the row index answers.
         factory = DetectorFactory()
         factory.set_seed(seed)
-        # load_json_profile needs every profile in one call: it sizes the tables by the count.
-        factory.load_json_profile(_profile_texts(extra_dir))
-        self.languages: list[str] = factory.get_lang_list()
-        self.seed = seed
-        table = factory.word_lang_prob_map
-        # Kept as smoothed logs: the whole-text likelihood is then a sum, with no log per text.
-        self._log_matrix = np.log(
-            np.asarray(list(table.values()), dtype=np.float64) + ALPHA / BASE_FREQ
-        ).astype(np.float32)
-        # Detector only asks the table whether an n-gram is known; an index answers that and
-        # lets the per-language rows live once, in the matrix, instead of twice.
-        factory.word_lang_prob_map = {gram: row for row, gram in enumerate(table)}
+        factory.langlist = languages
+        factory.word_lang_prob_map = index
         self._factory = factory
         # Filled from many threads at once: a lost race only means a piece is extracted twice.
         self._pieces: dict[str, tuple[int, ...]] = {}
