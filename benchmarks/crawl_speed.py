@@ -5,6 +5,12 @@ navigation, scripts, related lists and a 500-900 word body), serves it from this
 crawls it in a child process, whose CPU time and peak memory are read from rusage. Prints the
 median over --runs of pages/s, CPU ms per article, peak RSS and the ratio to the bare spider.
 
+The bare spider runs outside the project, on Scrapy's own defaults, so it pays for nothing of
+pantau's (not even loading the language models). Every variant also crawls a small site of
+--small pages; the difference between the two runs, divided by the difference in pages, is the
+marginal cost of one more article once the process is up (start-up, which a long crawl pays
+once, is printed apart).
+
     python benchmarks/crawl_speed.py [--pages 2000] [--runs 3]
 """
 
@@ -110,11 +116,11 @@ class QuietHandler(SimpleHTTPRequestHandler):
         super().do_GET()
 
 
-def child_usage(cmd: list[str], env: dict) -> tuple[float, float, float]:
+def child_usage(cmd: list[str], env: dict, cwd: Path = ROOT) -> tuple[float, float, float]:
     """Wall seconds, CPU seconds and peak RSS (MB) of one child process (its own rusage)."""
     start = time.perf_counter()
     with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT)
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=err, cwd=cwd)
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
         wall = time.perf_counter() - start
@@ -124,24 +130,14 @@ def child_usage(cmd: list[str], env: dict) -> tuple[float, float, float]:
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=int, default=2000)
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="pantau-bench-"))
-    site = tmp / "site"
-    avg = build_site(site, args.pages)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(site)))
+def serve(folder: Path) -> tuple[ThreadingHTTPServer, str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    sources = tmp / "sources"
-    sources.mkdir()
-    (sources / "bench.yaml").write_text(
-        f"id: bench\nname: Bench\nurl: {base}/\ndiscovery:\n  sitemaps: ['{base}/sitemap.xml']\n"
-        "article_urls: '/berita/a[0-9]+/'\n"
-    )
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def variants(base: str, sources: Path) -> dict[str, tuple[list[str], Path]]:
+    """Each variant's command line and working folder, for the site served at `base`."""
     common = [
         "-s",
         "DOWNLOAD_DELAY=0",
@@ -154,64 +150,86 @@ def main() -> None:
         "-s",
         "LOG_LEVEL=ERROR",
     ]
-    print(f"site: {args.pages} article pages, {avg / 1024:.0f} KB on average")
-    full_only = "ITEM_PIPELINES=" + json.dumps(
+    (sources / "bench.yaml").write_text(
+        f"id: bench\nname: Bench\nurl: {base}/\ndiscovery:\n  sitemaps: ['{base}/sitemap.xml']\n"
+        "article_urls: '/berita/a[0-9]+/'\n"
+    )
+    fetch_extract_store = "ITEM_PIPELINES=" + json.dumps(
         {"pipelines.clean.CleanPipeline": 100, "pipelines.store.StorePipeline": 600}
     )
-    variants = {
-        "bare spider (follow links only)": [
-            sys.executable,
-            "-m",
-            "scrapy",
-            "runspider",
-            "benchmarks/bare_spider.py",
-            "-a",
-            f"start={base}/indeks/0/",
-            *common,
-        ],
-        "fetch + extract + store": [
-            sys.executable,
-            "-m",
-            "pantau",
-            "crawl",
-            "--sources-dir",
-            str(sources),
-            "--set",
-            full_only,
-            *common,
-        ],
-        "full pipeline (language, tags, clusters, alerts)": [
-            sys.executable,
-            "-m",
-            "pantau",
-            "crawl",
-            "--sources-dir",
-            str(sources),
-            *common,
-        ],
+    pantau = [sys.executable, "-m", "pantau", "crawl", "--sources-dir", str(sources)]
+    bare = [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "runspider",
+        str(ROOT / "benchmarks" / "bare_spider.py"),
+        "-a",
+        f"start={base}/indeks/0/",
+    ]
+    # Outside the project folder Scrapy finds no scrapy.cfg and runs on its defaults alone.
+    return {
+        "bare spider (follow links only)": ([*bare, *common], sources),
+        "fetch + extract + store": ([*pantau, "-s", fetch_extract_store, *common], ROOT),
+        "full pipeline (language, tags, clusters, alerts)": ([*pantau, *common], ROOT),
     }
-    results = {}
-    for label, cmd in variants.items():
-        samples = []
-        for run in range(args.runs):
-            store = tmp / f"store-{len(results)}-{run}.db"
-            run_env = {**env, "PANTAU_STORE": str(store), "PANTAU_QUERIES": str(tmp / "none")}
-            run_cmd = [c if c != "--set" else "-s" for c in cmd]
-            samples.append(child_usage(run_cmd, run_env))
-        wall = statistics.median(s[0] for s in samples)
-        cpu = statistics.median(s[1] for s in samples)
-        rss = max(s[2] for s in samples)
-        results[label] = cpu
+
+
+def measure(
+    cmd: list[str], cwd: Path, env: dict, tmp: Path, runs: int
+) -> tuple[float, float, float]:
+    """Median wall and CPU seconds, and the largest peak RSS, over `runs` fresh stores."""
+    samples = []
+    for _ in range(runs):
+        store = Path(tempfile.mkdtemp(dir=tmp)) / "store.db"
+        run_env = {**env, "PANTAU_STORE": str(store), "PANTAU_QUERIES": str(tmp / "none")}
+        samples.append(child_usage(cmd, run_env, cwd))
+    return (
+        statistics.median(s[0] for s in samples),
+        statistics.median(s[1] for s in samples),
+        max(s[2] for s in samples),
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--small", type=int, default=200, help="pages of the start-up site")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    if not 0 < args.small < args.pages:
+        parser.error("--small must be between 0 and --pages")
+    tmp = Path(tempfile.mkdtemp(prefix="pantau-bench-"))
+    avg = build_site(tmp / "site", args.pages)
+    build_site(tmp / "small-site", args.small)
+    server, base = serve(tmp / "site")
+    small_server, small_base = serve(tmp / "small-site")
+    for folder in ("sources", "small-sources"):
+        (tmp / folder).mkdir()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("SCRAPY_")}
+    env["PYTHONHASHSEED"] = "0"
+    print(f"site: {args.pages} article pages, {avg / 1024:.0f} KB on average")
+    large = variants(base, tmp / "sources")
+    small = variants(small_base, tmp / "small-sources")
+    marginal = {}
+    for label, (cmd, cwd) in large.items():
+        wall, cpu, rss = measure(cmd, cwd, env, tmp, args.runs)
+        _, small_cpu, _ = measure(*small[label], env, tmp, args.runs)
+        per_article = (cpu - small_cpu) / (args.pages - args.small)
+        startup = small_cpu - per_article * args.small
+        marginal[label] = per_article
         print(
             f"{label:50} {args.pages / wall:7.1f} pages/s  {cpu * 1000 / args.pages:6.2f} ms CPU"
-            f" per article  peak {rss:6.0f} MB"
+            f" per article overall, {per_article * 1000:6.2f} ms marginal"
+            f" (start-up {startup:4.1f} s)  peak {rss:6.0f} MB"
         )
-    bare = results["bare spider (follow links only)"]
-    for label, cpu in results.items():
-        print(f"ratio to bare spider, {label}: {cpu / bare:.2f}")
+    bare = marginal["bare spider (follow links only)"]
+    for label, per_article in marginal.items():
+        print(f"ratio to bare spider (marginal), {label}: {per_article / bare:.2f}")
     print("target: fetch + extract + store <= 6 ms CPU per article, peak memory < 300 MB")
-    server.shutdown()
-    server.server_close()
+    for running in (server, small_server):
+        running.shutdown()
+        running.server_close()
 
 
 if __name__ == "__main__":
