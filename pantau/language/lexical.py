@@ -13,9 +13,10 @@ import math
 import threading
 from collections.abc import Iterable
 
-# Weight of the frequency evidence beside the trained model's log odds, and the floor that
-# keeps a word missing from one list from counting as infinitely telling. Chosen on the
-# training part only (the held-out part is for measuring).
+# Weight of the frequency evidence beside the trained pair model's word and character evidence
+# (pantau.language.family.pair_evidence; the build picks the Malay threshold on the sum), and
+# the floor that keeps a word missing from one list from counting as infinitely telling. Chosen
+# on the training part only (the held-out part is for measuring).
 WEIGHT = 0.5
 FLOOR = 1e-7
 
