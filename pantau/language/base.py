@@ -121,19 +121,20 @@ def profile_table(texts: list[str]) -> tuple[list[str], dict[str, int], np.ndarr
     for column, text in enumerate(texts):
         try:
             profile = json.loads(text)
-            name, freq, n_words = profile["name"], profile["freq"], profile["n_words"]
-            grams = [gram for gram in freq if 1 <= len(gram) <= 3]
+            name, freq = profile["name"], profile["freq"]
+            n_words = np.asarray(profile["n_words"], dtype=np.float64)
             row = np.fromiter((index.setdefault(g, len(index)) for g in freq), np.intp, len(freq))
-            counts = np.fromiter((freq[g] for g in grams), np.float64, len(grams))
-            totals = np.fromiter((n_words[len(g) - 1] for g in grams), np.float64, len(grams))
+            lengths = np.fromiter(map(len, freq), np.intp, len(freq))
+            short = (lengths >= 1) & (lengths <= 3)
+            counts = np.fromiter(freq.values(), np.float64, len(freq))[short]
+            totals = n_words[lengths[short] - 1]
         except (ValueError, KeyError, TypeError, IndexError) as error:
             raise ValueError(f"language profile {column + 1} is malformed: {error!r}") from error
         if name in languages:
             raise ValueError(f"two language profiles are named {name!r}")
         languages.append(name)
-        short = np.fromiter((1 <= len(g) <= 3 for g in freq), bool, len(freq))
         rows.append(row[short])
-        columns.append(np.full(len(grams), column, np.intp))
+        columns.append(np.full(counts.size, column, np.intp))
         values.append(counts / totals)
     matrix = np.zeros((len(index), len(languages)))
     matrix[np.concatenate(rows), np.concatenate(columns)] = np.concatenate(values)

@@ -316,6 +316,10 @@ def reportable(term: str) -> bool:
     return is_candidate(keys[0] if len(keys) == 1 else tuple(keys))
 
 
+def _reportable_buckets(aggs: dict[str, Any]) -> list[dict[str, Any]]:
+    return [b for b in aggs.get("terms", {}).get("buckets", []) if reportable(b["key"])]
+
+
 def report_from_es(
     frame: TrendWindow,
     main: Any,
@@ -334,9 +338,7 @@ def report_from_es(
     fg_total, bg_total = significant.get("doc_count", 0), significant.get("bg_count", 0)
     per_term = _aggs(details).get("details", {}).get("buckets", {}) if details else {}
     rows = []
-    for bucket in significant.get("buckets", []):
-        if not reportable(bucket["key"]):
-            continue
+    for bucket in _reportable_buckets(aggs):
         info = per_term.get(bucket["key"], {})
         outlets = info.get("outlets", {}).get("value", 0)
         if outlets < min_outlets:
@@ -392,8 +394,7 @@ def trends_from_es(
         window, baseline, topic, source, now, limit, min_docs, min_outlets, score, text_field
     )
     main = client.search(index=index, **body)
-    buckets = _aggs(main).get("terms", {}).get("buckets", [])
-    keys = [bucket["key"] for bucket in buckets if reportable(bucket["key"])]
+    keys = [bucket["key"] for bucket in _reportable_buckets(_aggs(main))]
     details = (
         client.search(index=index, **es_term_details_request(keys, frame, topic, source))
         if keys
