@@ -15,6 +15,11 @@ from urllib.parse import urljoin, urlsplit
 
 import yaml
 
+from pantau.paths import under_home
+
+# The default source folder, under the home (PANTAU_HOME): crawler/sources/ of the project.
+DEFAULT_SOURCES = "crawler/sources"
+# The folder shipped with the project (the same as the default when the home is the project).
 SOURCES_DIR = Path(__file__).resolve().parent / "sources"
 PLATFORMS = ("generic", "wordpress")
 SOURCE_TYPES = ("news", "feed", "telegram", "mastodon", "social")
@@ -98,7 +103,7 @@ def load_sources(paths: Iterable[str | Path] | str | Path | None = None) -> list
     every problem listed, so one run shows everything that needs fixing.
     """
     if paths is None:
-        paths = [SOURCES_DIR]
+        paths = [under_home(DEFAULT_SOURCES)]
     elif isinstance(paths, str | Path):
         paths = [paths]
     files: list[Path] = []

@@ -21,6 +21,8 @@ from luqum import tree
 from luqum.exceptions import ParseError
 from luqum.parser import parser
 
+from pantau.times import iso_to_epoch
+
 TEXT_FIELDS = ("title", "body")
 KEYWORD_FIELDS = ("id", "source", "source_type", "section", "language", "cluster_id", "url")
 LIST_FIELDS = ("topics", "keywords", "regions", "tags", "authors")
@@ -297,8 +299,6 @@ def _eval(node: Node, doc: PreparedDoc) -> bool:
     if isinstance(node, Keyword):
         return _keyword_in(node, doc.doc.get(node.field))
     if isinstance(node, DateRange):
-        from pantau.store.sqlite import iso_to_epoch
-
         moment = iso_to_epoch(doc.doc.get(node.field))
         if moment is None:
             return False
@@ -422,7 +422,6 @@ def _sql(node: Node, alias: str, params: list[Any]) -> str:
 
 def register_sql_functions(conn: Any) -> None:
     """The helpers the compiled SQL calls; registered on every store connection."""
-    from pantau.store.sqlite import iso_to_epoch
 
     def wildcard(pattern: str, fields: str, title: str | None, body: str | None) -> int:
         texts = {"title": title, "body": body}

@@ -9,7 +9,7 @@ from typing import Any
 from scrapy.exceptions import DropItem
 
 from pantau.schema import DATE_FIELDS, LIST_FIELDS
-from pantau.store.sqlite import iso_to_epoch
+from pantau.times import iso_to_epoch
 from pantau.urls import content_hash
 
 logger = logging.getLogger(__name__)

@@ -24,7 +24,7 @@ from pantau.clustering import (
     SameSourceCopy,
 )
 from pantau.store import store_for_crawler
-from pantau.store.sqlite import iso_to_epoch
+from pantau.times import iso_to_epoch
 from pantau.urls import content_hash
 
 logger = logging.getLogger(__name__)

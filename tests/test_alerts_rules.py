@@ -135,7 +135,8 @@ def test_parse_window_rejects(value: object) -> None:
 
 def test_queries_path_prefers_settings_then_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PANTAU_QUERIES", raising=False)
-    assert queries_path() == Path("index_config/queries")
+    monkeypatch.setenv("PANTAU_HOME", "/home/desk")
+    assert queries_path() == Path("/home/desk/index_config/queries")
     monkeypatch.setenv("PANTAU_QUERIES", "/env/q")
     assert queries_path() == Path("/env/q")
     assert queries_path({"PANTAU_QUERIES": "/set/q"}) == Path("/set/q")

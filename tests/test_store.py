@@ -78,7 +78,8 @@ def test_store_path_from_settings_then_environment(monkeypatch, tmp_path):
     assert store_path() == tmp_path / "env.db"
     assert store_path({"PANTAU_STORE": str(tmp_path / "set.db")}) == tmp_path / "set.db"
     monkeypatch.delenv("PANTAU_STORE")
-    assert str(store_path()) == "data/pantau.db"
+    monkeypatch.setenv("PANTAU_HOME", str(tmp_path / "home"))
+    assert store_path() == tmp_path / "home" / "data" / "pantau.db"
     open_store(tmp_path / "deep" / "dir" / "s.db").close()  # parent folders are made
 
 

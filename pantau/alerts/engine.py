@@ -21,7 +21,7 @@ from pantau.alerts.records import AlertLog, PendingGroup
 from pantau.alerts.rules import Rule
 from pantau.query import PreparedDoc, matched_terms
 from pantau.store import SqliteStore
-from pantau.store.sqlite import iso_to_epoch
+from pantau.times import iso_to_epoch
 
 logger = logging.getLogger("pantau.alerts")
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from pantau.alerts.rules import Rule
 from pantau.store import SqliteStore
-from pantau.store.sqlite import iso_to_epoch, utc_now
+from pantau.times import iso_to_epoch, utc_now
 
 WIB = timezone(timedelta(hours=7), "WIB")
 OPEN_STATUSES = ("pending", "failed")

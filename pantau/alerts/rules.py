@@ -8,7 +8,6 @@ pipeline can keep alerting on every query that still reads.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from pantau.paths import configured_path
 from pantau.query import Query, QueryError, compile_query
 
 DEFAULT_QUERIES_PATH = "index_config/queries"
@@ -59,9 +59,9 @@ class Rule:
 
 
 def queries_path(settings: Any | None = None) -> Path:
-    """PANTAU_QUERIES from Scrapy settings, else the environment, else index_config/queries."""
-    value = settings.get("PANTAU_QUERIES") if settings is not None else None
-    return Path(value or os.environ.get("PANTAU_QUERIES") or DEFAULT_QUERIES_PATH)
+    """PANTAU_QUERIES from Scrapy settings, else the environment, else index_config/queries
+    under the home (PANTAU_HOME)."""
+    return configured_path("PANTAU_QUERIES", DEFAULT_QUERIES_PATH, settings)
 
 
 def parse_window(value: Any) -> int:

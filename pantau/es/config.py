@@ -17,6 +17,11 @@ from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from pantau.es.names import DEFAULT_PREFIX, IndexNames
+from pantau.paths import under_home
+
+# Defaults under the home (PANTAU_HOME), so every command finds the documents waiting.
+SPOOL_DIR = "data/es-spool"
+DEADLETTER_PATH = "data/es-deadletter.jsonl"
 
 logger = logging.getLogger(__name__)
 
@@ -61,8 +66,8 @@ class EsConfig(_Reachable):
     prefix: str = DEFAULT_PREFIX
     # Indexing from the crawl.
     batch_size: int = 500
-    spool_dir: Path = Path("data/es-spool")
-    deadletter_path: Path = Path("data/es-deadletter.jsonl")
+    spool_dir: Path = field(default_factory=lambda: under_home(SPOOL_DIR))
+    deadletter_path: Path = field(default_factory=lambda: under_home(DEADLETTER_PATH))
     max_retries: int = 5  # per-item 429/5xx retries inside one batch
     initial_backoff: float = 0.5
     max_backoff: float = 30.0
@@ -222,8 +227,8 @@ def es_config_from(source: Any) -> EsConfig:
         request_timeout=_number(get, "ELASTICSEARCH_TIMEOUT", 30.0, minimum=0.1),
         prefix=prefix,
         batch_size=_number(get, "PANTAU_ES_BATCH_SIZE", 500, integer=True, minimum=1),
-        spool_dir=Path(get("PANTAU_ES_SPOOL") or "data/es-spool"),
-        deadletter_path=Path(get("PANTAU_ES_DEADLETTER") or "data/es-deadletter.jsonl"),
+        spool_dir=_path(get, "PANTAU_ES_SPOOL", SPOOL_DIR),
+        deadletter_path=_path(get, "PANTAU_ES_DEADLETTER", DEADLETTER_PATH),
         max_retries=_number(get, "PANTAU_ES_MAX_RETRIES", 5, integer=True),
         initial_backoff=_number(get, "PANTAU_ES_BACKOFF", 0.5),
         max_backoff=_number(get, "PANTAU_ES_MAX_BACKOFF", 30.0),
@@ -296,3 +301,9 @@ def make_client(config: EsConfig, **overrides: Any) -> Any:
             )
     kwargs.update(overrides)
     return Elasticsearch(config.url, **kwargs)
+
+
+def _path(get: Any, name: str, default: str) -> Path:
+    """An explicit path as written; the default under the home (PANTAU_HOME)."""
+    value = get(name)
+    return Path(value).expanduser() if value else under_home(default)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
+from pantau.paths import configured_path
 from pantau.store.sqlite import SqliteStore, StoreError, UpsertResult
 
 DEFAULT_STORE_PATH = "data/pantau.db"
@@ -22,9 +22,9 @@ __all__ = [
 
 
 def store_path(settings: Any | None = None) -> Path:
-    """PANTAU_STORE from Scrapy settings, else the environment, else data/pantau.db."""
-    value = settings.get("PANTAU_STORE") if settings is not None else None
-    return Path(value or os.environ.get("PANTAU_STORE") or DEFAULT_STORE_PATH)
+    """PANTAU_STORE from Scrapy settings, else the environment, else data/pantau.db under the
+    home (PANTAU_HOME)."""
+    return configured_path("PANTAU_STORE", DEFAULT_STORE_PATH, settings)
 
 
 def open_store(path: str | Path | None = None) -> SqliteStore:

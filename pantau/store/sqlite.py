@@ -7,7 +7,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -22,6 +22,7 @@ from pantau.query import (
     to_sql,
 )
 from pantau.schema import ITEM_FIELDS
+from pantau.times import iso_to_epoch, utc_now
 from pantau.urls import content_hash
 
 UpsertResult = Literal["new", "updated", "unchanged"]
@@ -30,23 +31,6 @@ _JSON_FIELDS = ("authors", "tags", "keywords", "topics", "regions", "entities")
 _EMPTY_JSON = {"entities": "{}"}
 # Columns an item writes; store-only columns (first_seen_at, updated_at, *_ts) are derived.
 _ITEM_COLUMNS = tuple(ITEM_FIELDS)
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def iso_to_epoch(value: str | None) -> float | None:
-    """Epoch seconds of an ISO 8601 instant, or None when absent or unreadable."""
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        return None  # a naive time has no instant; the extractor never produces one
-    return moment.timestamp()
 
 
 class StoreError(RuntimeError):
