@@ -45,7 +45,17 @@ PANTAU_WP_MAX_PAGES = 50
 PANTAU_STORE = None  # default: $PANTAU_STORE or data/pantau.db
 PANTAU_SOURCES = None  # default: crawler/sources/ (a YAML file or folder)
 
+# -- crawl components (see "Crawl components" in the README) -------------------------------------
+# The crawl state (seen keys, modification marks, cursors) is one extension shared by every
+# spider; the two middlewares put it between the spiders and the network.
+PANTAU_REFRESH = False  # True: fetch every article again, ignoring the crawl state
+EXTENSIONS = {
+    "crawler.state.CrawlState": 100,
+    "crawler.progress.ProgressReporter": 500,
+}
+SPIDER_MIDDLEWARES = {"crawler.incremental.IncrementalMiddleware": 60}
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.incremental.FetchOutcomeMiddleware": 40,  # outermost: sees every final answer
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.RetryAfterMiddleware": 550,
 }
@@ -67,6 +77,5 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
 
-EXTENSIONS = {"crawler.progress.ProgressReporter": 500}
 PANTAU_PROGRESS = False  # `pantau crawl` turns it on
 PANTAU_PROGRESS_INTERVAL = 2.0

@@ -1,9 +1,9 @@
 """Language stage: sets `language` (ISO 639-1 code, else 639-3) and `language_score` (0..1).
 
 Looks at the first PANTAU_LANGUAGE_SLICE characters (default 1000) of title and body. The source
-file's declared language, which the spider gives through `source_language(source_id)`, is the
-fallback for text too short or too unclear to judge. The models load when the spider opens, so
-a missing data file stops the crawl at start rather than on the first item.
+file's declared language, looked up in the crawl's source registry, is the fallback for text too
+short or too unclear to judge. The models load when the spider opens, so a missing data file
+stops the crawl at start rather than on the first item.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 
+from crawler.registry import SourceRegistry
 from pantau.language import DEFAULT_SLICE, language_of_item
 from pantau.language.detector import normalise_code, shared
 
@@ -26,6 +27,7 @@ class LanguagePipeline:
         if limit <= 0:
             raise ValueError(f"{SLICE_SETTING} must be a positive number of characters: {limit}")
         self.crawler = crawler
+        self.sources = SourceRegistry.from_crawler(crawler)
         self.limit = limit
         self._warned: set[str] = set()
 
@@ -36,11 +38,9 @@ class LanguagePipeline:
     def open_spider(self, spider: Any = None) -> None:
         shared()  # load the models now: seconds once, not on the first item
 
-    # The spider argument is optional: Scrapy 2.13+ no longer passes it and warns when it is
-    # required, so the spider comes from the crawler unless a caller hands one over.
     def process_item(self, item: Any, spider: Any = None) -> Any:
         adapter = ItemAdapter(item)
-        declared = self._declared(adapter.get("source"), spider or self.crawler.spider)
+        declared = self._declared(adapter.get("source"))
         code, score = language_of_item(
             adapter.get("title"), adapter.get("body"), declared, limit=self.limit
         )
@@ -48,11 +48,10 @@ class LanguagePipeline:
         adapter["language_score"] = round(score, 4)
         return item
 
-    def _declared(self, source: str | None, spider: Any) -> str | None:
-        lookup = getattr(spider, "source_language", None)
-        if source is None or lookup is None:
+    def _declared(self, source: str | None) -> str | None:
+        declared = self.sources.language(source)
+        if declared is None:
             return None
-        declared = lookup(source)
         try:
             return normalise_code(declared)
         except ValueError as error:

@@ -1,17 +1,19 @@
-"""Store stage: write each item to the embedded store and remember it in the crawl state."""
+"""Store stage: write each item to the embedded store; count it as new, updated or unchanged.
+
+The crawl state records the item once it has passed every stage (``CrawlState`` listens to
+``item_scraped``), so this stage only writes.
+"""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
+from crawler.components import count
 from pantau.store import store_for_crawler
-
-logger = logging.getLogger(__name__)
 
 
 class StorePipeline:
-    """Upserts by document id; counts new, updated and unchanged articles per source."""
+    """Upserts by document id."""
 
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
@@ -22,10 +24,5 @@ class StorePipeline:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
-        result = self.store.upsert(item)
-        spider = self.crawler.spider
-        if hasattr(spider, "record_stored"):
-            spider.record_stored(item, result)
-        else:
-            self.crawler.stats.inc_value(f"pantau/{item.get('source')}/{result}")
+        count(self.crawler, item.get("source"), self.store.upsert(item))
         return item

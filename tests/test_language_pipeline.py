@@ -10,23 +10,24 @@ import scrapy
 from scrapy.utils.test import get_crawler
 
 from crawler.items import ArticleItem
+from crawler.registry import SourceRegistry
+from crawler.sources import Source
 from pipelines.language import LanguagePipeline
 
 DECLARED = {"antara": "id", "bernama": "ms", "panjebar": "jv", "broken": "Bahasa"}
 
 
-class SourcesSpider(scrapy.Spider):
-    """Stands in for the news spider: only the source lookup the pipeline uses."""
-
-    name = "sources"
-
-    def source_language(self, source_id: str) -> str | None:
-        return DECLARED.get(source_id)
+def register_declared(crawler: Any) -> None:
+    """What a spider does when it selects its sources: the registry then knows them."""
+    SourceRegistry.from_crawler(crawler).register(
+        Source(id=sid, name=sid, url=f"https://{sid}.example/", language=lang)
+        for sid, lang in DECLARED.items()
+    )
 
 
 def crawler_with_spider(**settings: Any) -> tuple[Any, LanguagePipeline]:
-    crawler = get_crawler(SourcesSpider, settings_dict=settings)
-    crawler.spider = SourcesSpider.from_crawler(crawler)  # what crawl() sets when it starts
+    crawler = get_crawler(scrapy.Spider, settings_dict=settings)
+    register_declared(crawler)
     stage = LanguagePipeline.from_crawler(crawler)
     stage.open_spider()
     return crawler, stage
@@ -62,17 +63,17 @@ def test_sets_language_and_score(source: str, title: str, body: str | None, expe
 
 
 def test_plain_dict_items_and_an_explicit_spider() -> None:
-    crawler = get_crawler(SourcesSpider)
+    crawler = get_crawler(scrapy.Spider)
+    register_declared(crawler)
     stage = LanguagePipeline.from_crawler(crawler)
     item = {"source": "bernama", "title": "Pemilu", "body": ""}
-    stage.process_item(item, SourcesSpider())
+    stage.process_item(item, scrapy.Spider(name="any"))
     assert item["language"] == "ms"
     assert item["language_score"] < 0.5
 
 
-def test_without_a_source_lookup_the_text_decides() -> None:
+def test_an_unregistered_source_leaves_the_text_to_decide() -> None:
     crawler = get_crawler(scrapy.Spider, settings_dict={})
-    crawler.spider = scrapy.Spider(name="plain")
     stage = LanguagePipeline.from_crawler(crawler)
     item = {"source": "antara", "title": "Pemilu", "body": None}
     stage.process_item(item)

@@ -62,7 +62,7 @@ CREATE TABLE IF NOT EXISTS crawl_state (
     lastmod TEXT,                -- last modification mark seen in discovery (sitemap, API, feed)
     fetched_at TEXT NOT NULL,
     doc_id TEXT,
-    status TEXT NOT NULL,        -- stored | failed
+    status TEXT NOT NULL,        -- stored | failed | not_html | dropped | lost
     PRIMARY KEY (source, url)
 ) WITHOUT ROWID;
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
 from importlib import resources
@@ -199,6 +199,20 @@ class SqliteStore:
             (source,),
         )
         return {row["url"]: row for row in rows}
+
+    def crawl_marks(self, source: str, urls: Sequence[str]) -> dict[str, tuple[str | None, str]]:
+        """``{url: (lastmod, status)}`` for those of ``urls`` the crawl state knows."""
+        found: dict[str, tuple[str | None, str]] = {}
+        for start in range(0, len(urls), 500):  # SQLite caps the number of parameters
+            chunk = list(urls[start : start + 500])
+            marks = ", ".join("?" for _ in chunk)
+            sql = (
+                "SELECT url, lastmod, status FROM crawl_state "
+                f"WHERE source = ? AND url IN ({marks})"
+            )
+            for row in self.conn.execute(sql, (source, *chunk)):
+                found[row[0]] = (row[1], row[2])
+        return found
 
     def mark_fetched(
         self, source: str, url: str, *, lastmod: str | None, doc_id: str | None, status: str
