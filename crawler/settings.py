@@ -48,13 +48,23 @@ PANTAU_SOURCES = None  # default: crawler/sources/ (a YAML file or folder)
 # -- crawl components (see "Crawl components" in the README) -------------------------------------
 # The crawl state (seen keys, modification marks, cursors) is one extension shared by every
 # spider; the two middlewares put it between the spiders and the network.
+# Scale-out: with PANTAU_REDIS_URL (e.g. redis://127.0.0.1:6379/0) every process crawling the
+# same sources shares one frontier, dupefilter and crawl state (crawler/distributed/).
+SCHEDULER = "crawler.distributed.scheduler.PantauScheduler"
+PANTAU_REDIS_URL = None
+PANTAU_REDIS_PREFIX = "pantau"
+PANTAU_REDIS_HEARTBEAT = 2.0  # seconds; a process silent for 5 beats loses what it held
 PANTAU_REFRESH = False  # True: fetch every article again, ignoring the crawl state
 EXTENSIONS = {
     "crawler.state.CrawlState": 100,
     "crawler.progress.ProgressReporter": 500,
 }
-SPIDER_MIDDLEWARES = {"crawler.incremental.IncrementalMiddleware": 60}
+SPIDER_MIDDLEWARES = {
+    "crawler.distributed.lease.LeaseSpiderMiddleware": 10,  # only with PANTAU_REDIS_URL
+    "crawler.incremental.IncrementalMiddleware": 60,
+}
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.distributed.lease.LeaseDownloaderMiddleware": 30,  # only with PANTAU_REDIS_URL
     "crawler.incremental.FetchOutcomeMiddleware": 40,  # outermost: sees every final answer
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.RetryAfterMiddleware": 550,
@@ -79,3 +89,17 @@ LOG_LEVEL = "INFO"
 
 PANTAU_PROGRESS = False  # `pantau crawl` turns it on
 PANTAU_PROGRESS_INTERVAL = 2.0
+
+
+# -- the environment ---------------------------------------------------------------------------
+# PANTAU_*, ELASTICSEARCH_* and KIBANA_* variables override the values above, for `scrapy crawl`
+# as for `pantau crawl` (which also applies -s NAME=VALUE on top).
+def _from_environment() -> None:
+    import os
+
+    for name, value in os.environ.items():
+        if name.startswith(("PANTAU_", "ELASTICSEARCH_", "KIBANA_")):
+            globals()[name] = value
+
+
+_from_environment()
