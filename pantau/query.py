@@ -24,7 +24,17 @@ from luqum.parser import parser
 from pantau.times import iso_to_epoch
 
 TEXT_FIELDS = ("title", "body")
-KEYWORD_FIELDS = ("id", "source", "source_type", "section", "language", "cluster_id", "url")
+KEYWORD_FIELDS = (
+    "id",
+    "source",
+    "source_type",
+    "section",
+    "language",
+    "cluster_id",
+    "url",
+    "verdict",
+    "verdict_label",
+)
 LIST_FIELDS = ("topics", "keywords", "regions", "tags", "authors")
 DATE_FIELDS = ("published_at", "modified_at", "crawled_at")
 FIELD_ALIASES = {"outlet": "source", "lang": "language", "topic": "topics", "keyword": "keywords"}
