@@ -178,11 +178,9 @@ class Fetcher:
             if status == 200:
                 parser = urllib.robotparser.RobotFileParser()
                 parser.parse(body.decode("utf-8", "replace").splitlines())
-            elif status in (401, 403):
-                # robots.txt itself refused: like Scrapy, read it as "everything disallowed"
-                parser = urllib.robotparser.RobotFileParser()
-                parser.disallow_all = True
-            self._robots[host] = parser  # None: no robots.txt (404, network error) = allowed
+            # Otherwise (404, 403, a network error), as in the crawl's Scrapy middleware:
+            # no rules, everything allowed; the route's own status then tells what is wrong.
+            self._robots[host] = parser
         parser = self._robots[host]
         if parser is None:
             return "allowed"
@@ -244,7 +242,7 @@ def _probe_route(
         return []
     candidates, children = found
     # A sitemap index lists sitemaps, not articles: open its newest few children.
-    for child in sorted(children, key=lambda c: c.lastmod or "", reverse=True)[
+    for child in sorted(children, key=lambda c: _epoch(c.lastmod), reverse=True)[
         : settings.max_child_sitemaps
     ]:
         if route.error:
@@ -255,7 +253,7 @@ def _probe_route(
     articles = [c for c in candidates if source.allows(c.url) and source.is_article_url(c.url)]
     route.items = len(articles)
     dated = [c.lastmod for c in articles if c.lastmod]
-    route.newest = max(dated) if dated else None
+    route.newest = max(dated, key=_epoch) if dated else None
     if route.error is None and route.status == 200 and not articles:
         route.error = "no article links" if candidates or children else "no items"
     return articles
@@ -332,7 +330,7 @@ def _sample(candidates: list[Candidate], count: int) -> list[str]:
     seen: dict[str, Candidate] = {}
     for cand in candidates:
         seen.setdefault(cand.url, cand)
-    ordered = sorted(seen.values(), key=lambda c: c.lastmod or "", reverse=True)
+    ordered = sorted(seen.values(), key=lambda c: _epoch(c.lastmod), reverse=True)
     return [c.url for c in ordered[:count]]
 
 
@@ -378,6 +376,15 @@ def judge(report: SourceReport) -> tuple[str, list[str]]:
             reasons.append("no article page to sample")
         return "broken", reasons
     return ("degraded" if reasons else "ok"), reasons
+
+
+def _epoch(value: str | None) -> float:
+    """An ISO instant as epoch seconds for ordering (offsets differ between routes); -inf if
+    unknown, so undated items sort last."""
+    from pantau.store.sqlite import iso_to_epoch
+
+    moment = iso_to_epoch(value)
+    return moment if moment is not None else float("-inf")
 
 
 def _reason(exc: BaseException) -> str:

@@ -416,7 +416,9 @@ def _sql(node: Node, alias: str, params: list[Any]) -> str:
                 f"EXISTS (SELECT 1 FROM json_each({alias}.{node.field}) "
                 f"WHERE lower(json_each.value) {op} ?)"
             )
-        return f"(lower({alias}.{node.field}) {op} ?)"
+        # coalesce: a missing value does not match, so NOT matches it, as in memory (NULL = x
+        # would make both the term and its negation unknown)
+        return f"coalesce(lower({alias}.{node.field}) {op} ?, 0)"
     if isinstance(node, DateRange):
         col = f"pantau_epoch({alias}.{node.field})"
         clauses = []

@@ -185,7 +185,10 @@ def read_verdict(html: str | bytes, fields: Mapping[str, Any]) -> dict[str, Any]
         if found:
             result.update(verdict=found[0], verdict_label=found[1], verdict_from="conclusion")
     if not result["claim"]:
-        result["claim"] = _claim_from_blocks(blocks) or (rest if label else None)
+        # A debunk's headline states the claim once its label or "Cek Fakta:" is cut off.
+        result["claim"] = _claim_from_blocks(blocks) or (
+            rest if label else _clean(_CHECK_PREFIX.sub("", title or ""))
+        )
     if not result["verdict"] and not review_claim:
         # A claim alone is not a finding: without a verdict the page says nothing checkable.
         result["claim"] = None
