@@ -24,6 +24,52 @@ SOURCES_DIR = Path(__file__).resolve().parent / "sources"
 PLATFORMS = ("generic", "wordpress")
 SOURCE_TYPES = ("news", "feed", "telegram", "mastodon", "social")
 TIMEZONES = {"WIB": "+07:00", "WITA": "+08:00", "WIT": "+09:00"}
+# What an outlet is, for filtering (`pantau sources --kind`) and for kind-specific extraction
+# (fact-checkers' verdicts).
+KINDS = ("national", "regional", "local", "factcheck", "official", "international")
+# The 38 provinces, as the Ministry of Home Affairs spells them; `region` is one of these or
+# "national". Matching is case-insensitive, the stored spelling is this one.
+PROVINCES = (
+    "Aceh",
+    "Sumatera Utara",
+    "Sumatera Barat",
+    "Riau",
+    "Kepulauan Riau",
+    "Jambi",
+    "Bengkulu",
+    "Sumatera Selatan",
+    "Kepulauan Bangka Belitung",
+    "Lampung",
+    "Banten",
+    "DKI Jakarta",
+    "Jawa Barat",
+    "Jawa Tengah",
+    "DI Yogyakarta",
+    "Jawa Timur",
+    "Bali",
+    "Nusa Tenggara Barat",
+    "Nusa Tenggara Timur",
+    "Kalimantan Barat",
+    "Kalimantan Tengah",
+    "Kalimantan Selatan",
+    "Kalimantan Timur",
+    "Kalimantan Utara",
+    "Sulawesi Utara",
+    "Gorontalo",
+    "Sulawesi Tengah",
+    "Sulawesi Barat",
+    "Sulawesi Selatan",
+    "Sulawesi Tenggara",
+    "Maluku",
+    "Maluku Utara",
+    "Papua",
+    "Papua Barat",
+    "Papua Barat Daya",
+    "Papua Tengah",
+    "Papua Pegunungan",
+    "Papua Selatan",
+)
+REGIONS = ("national", *PROVINCES)
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _TOP_KEYS = {
     "id",
@@ -40,6 +86,8 @@ _TOP_KEYS = {
     "listing_pages",
     "timezone",
     "enabled",
+    "kind",
+    "region",
 }
 _DISCOVERY_KEYS = {"sitemaps", "feeds", "listings", "wordpress_api"}
 
@@ -73,6 +121,8 @@ class Source:
     listing_pages: int = 5
     timezone: str = "+07:00"
     enabled: bool = True
+    kind: str = "national"
+    region: str = "national"
     path: str = ""
 
     def is_article_url(self, url: str) -> bool:
@@ -255,6 +305,7 @@ def _parse(path: Path, data: Any, where: str) -> Source:
     if not isinstance(enabled, bool):
         raise fail("enabled", "expected true or false")
     language = _string(data, "language", fail, "id")
+    kind, region = _kind_and_region(data, fail)
     return Source(
         id=src_id,
         name=_string(data, "name", fail),
@@ -273,8 +324,57 @@ def _parse(path: Path, data: Any, where: str) -> Source:
         listing_pages=pages,
         timezone=tz,
         enabled=enabled,
+        kind=kind,
+        region=region,
         path=str(path),
     )
+
+
+def _kind_and_region(data: dict, fail: Any) -> tuple[str, str]:
+    kind = _string(data, "kind", fail, "national").lower()
+    if kind not in KINDS:
+        raise fail("kind", f"{kind!r} is not one of {', '.join(KINDS)}")
+    raw = _string(data, "region", fail, "national")
+    region = canonical_region(raw)
+    if region is None:
+        hint = _closest(raw, REGIONS)
+        raise fail(
+            "region",
+            f"{raw!r} is not an Indonesian province or 'national'"
+            + (f" (did you mean {hint!r}?)" if hint else ""),
+        )
+    return kind, region
+
+
+def canonical_region(name: str) -> str | None:
+    """The province (or "national") a region name means, in its official spelling; else None."""
+    folded = " ".join(name.split()).casefold()
+    for region in REGIONS:
+        if region.casefold() == folded:
+            return region
+    return None
+
+
+def filter_sources(
+    sources: Iterable[Source], *, kind: str | None = None, region: str | None = None
+) -> list[Source]:
+    """The sources of one kind and/or one region (raises SourceError on an unknown name)."""
+    if kind is not None and kind.lower() not in KINDS:
+        raise SourceError(f"--kind {kind!r} is not one of {', '.join(KINDS)}")
+    wanted = None
+    if region is not None:
+        wanted = canonical_region(region)
+        if wanted is None:
+            hint = _closest(region, REGIONS)
+            raise SourceError(
+                f"--region {region!r} is not an Indonesian province or 'national'"
+                + (f" (did you mean {hint!r}?)" if hint else "")
+            )
+    return [
+        s
+        for s in sources
+        if (kind is None or s.kind == kind.lower()) and (wanted is None or s.region == wanted)
+    ]
 
 
 def _string(data: dict, key: str, fail: Any, default: str | None = None) -> str:

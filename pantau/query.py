@@ -24,7 +24,17 @@ from luqum.parser import parser
 from pantau.times import iso_to_epoch
 
 TEXT_FIELDS = ("title", "body")
-KEYWORD_FIELDS = ("id", "source", "source_type", "section", "language", "cluster_id", "url")
+KEYWORD_FIELDS = (
+    "id",
+    "source",
+    "source_type",
+    "section",
+    "language",
+    "cluster_id",
+    "url",
+    "verdict",
+    "verdict_label",
+)
 LIST_FIELDS = ("topics", "keywords", "regions", "tags", "authors")
 DATE_FIELDS = ("published_at", "modified_at", "crawled_at")
 FIELD_ALIASES = {"outlet": "source", "lang": "language", "topic": "topics", "keyword": "keywords"}
@@ -406,7 +416,9 @@ def _sql(node: Node, alias: str, params: list[Any]) -> str:
                 f"EXISTS (SELECT 1 FROM json_each({alias}.{node.field}) "
                 f"WHERE lower(json_each.value) {op} ?)"
             )
-        return f"(lower({alias}.{node.field}) {op} ?)"
+        # coalesce: a missing value does not match, so NOT matches it, as in memory (NULL = x
+        # would make both the term and its negation unknown)
+        return f"coalesce(lower({alias}.{node.field}) {op} ?, 0)"
     if isinstance(node, DateRange):
         col = f"pantau_epoch({alias}.{node.field})"
         clauses = []

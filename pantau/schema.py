@@ -32,6 +32,11 @@ ITEM_FIELDS: dict[str, str] = {
     "regions": "keyword_list",
     "cluster_id": "keyword",
     "duplicate_of": "keyword",
+    # Fact-checkers' items (sources of kind: factcheck): the claim checked, the verdict as one of
+    # crawler.extract.factcheck.VERDICTS, and the label as the outlet printed it.
+    "claim": "text",
+    "verdict": "keyword",
+    "verdict_label": "keyword",
 }
 
 LIST_FIELDS = frozenset(name for name, kind in ITEM_FIELDS.items() if kind == "keyword_list")

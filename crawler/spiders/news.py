@@ -27,6 +27,7 @@ from crawler.discovery import (
 )
 from crawler.errors import NotHtml
 from crawler.extract import ExtractionError, extract_article, join_pages
+from crawler.extract.factcheck import factcheck_fields
 from crawler.items import ArticleItem
 from crawler.sources import Source
 from crawler.spiders.base import PantauSpider
@@ -204,6 +205,7 @@ class NewsSpider(PantauSpider):
             return []
         extracted = {k: v for k, v in fields.items() if k != "body_html"}
         extracted.update(body=body, canonical_url=url)
+        extracted.update(factcheck_fields(page, extracted, source.kind))
         return [self._item(source, url, extracted)]
 
     # -- articles --------------------------------------------------------------------------------
@@ -235,6 +237,7 @@ class NewsSpider(PantauSpider):
             extracted = extract_article(
                 response.text, response.url, source.selectors, default_tz=source.timezone
             )
+            extracted.update(factcheck_fields(response.text, extracted, source.kind))
         except ExtractionError as exc:
             if not response.meta.get("pages"):
                 raise  # nothing read: the crawl-state middleware logs and remembers it
@@ -276,6 +279,9 @@ class NewsSpider(PantauSpider):
             tags=list(fields.get("tags") or []),
             image=fields.get("image"),
             content_hash=content_hash(fields.get("title"), fields.get("body")),
+            claim=fields.get("claim"),
+            verdict=fields.get("verdict"),
+            verdict_label=fields.get("verdict_label"),
         )
 
     @staticmethod

@@ -28,6 +28,9 @@ CREATE TABLE IF NOT EXISTS documents (
     regions TEXT NOT NULL DEFAULT '[]',
     cluster_id TEXT,
     duplicate_of TEXT,
+    claim TEXT,             -- fact-check items: the claim checked
+    verdict TEXT,           -- false | misleading | fabricated | manipulated | satire | ...
+    verdict_label TEXT,     -- the verdict as the fact-checker printed it
     published_ts REAL,      -- published_at as epoch seconds (NULL when unknown)
     seen_ts REAL NOT NULL   -- published_ts, or first_seen_at when the date is unknown
 );
@@ -35,6 +38,9 @@ CREATE INDEX IF NOT EXISTS documents_source ON documents(source, seen_ts);
 CREATE INDEX IF NOT EXISTS documents_seen ON documents(seen_ts);
 CREATE INDEX IF NOT EXISTS documents_cluster ON documents(cluster_id);
 CREATE INDEX IF NOT EXISTS documents_hash ON documents(content_hash);
+-- Columns added after a store was first created (claim, verdict, verdict_label, ...) are added
+-- to older stores by SqliteStore on open (ALTER TABLE, guarded by PRAGMA table_info), and
+-- their indexes created there, after the columns exist.
 
 -- Full-text index over title and body, kept in step by triggers (external content table).
 CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(

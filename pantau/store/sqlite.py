@@ -58,6 +58,7 @@ class SqliteStore:
             self.conn.execute("PRAGMA foreign_keys=ON")
             schema = resources.files("pantau.store").joinpath("schema.sql").read_text("utf-8")
             self.conn.executescript(schema)
+            _add_missing_columns(self.conn)
             register_sql_functions(self.conn)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open store {path}: {exc}") from exc
@@ -239,6 +240,35 @@ class SqliteStore:
                 "ON CONFLICT (source, name) DO UPDATE SET value = excluded.value",
                 (source, name, value),
             )
+
+
+# Item columns a store created by an older version lacks get added on open; the SQL type follows
+# the schema kind (only nullable columns are ever added, so old rows stay valid).
+_SQL_TYPES = {"float": "REAL", "int": "INTEGER"}
+_LATE_INDEXES = {"verdict": "CREATE INDEX IF NOT EXISTS documents_verdict ON documents(verdict)"}
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    present = {row[1] for row in conn.execute("PRAGMA table_info(documents)")}
+    missing = [name for name in _ITEM_COLUMNS if name not in present]
+    if missing:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Re-read inside the write lock: another process may have migrated meanwhile.
+            present = {row[1] for row in conn.execute("PRAGMA table_info(documents)")}
+            for name in missing:
+                if name in present:
+                    continue
+                kind = ITEM_FIELDS[name]
+                default = " NOT NULL DEFAULT '[]'" if name in _JSON_FIELDS else ""
+                sql_type = _SQL_TYPES.get(kind, "TEXT")
+                conn.execute(f"ALTER TABLE documents ADD COLUMN {name} {sql_type}{default}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    for sql in _LATE_INDEXES.values():
+        conn.execute(sql)
 
 
 def _row_from_item(item: Mapping[str, Any]) -> dict[str, Any]:
