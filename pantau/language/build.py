@@ -8,7 +8,8 @@ Writes, inside this package (so nothing is built at run time):
   5-fold cross-validation within the training part.
 
 Only corpus.training() is read: the held-out part stays unseen so that the benchmark and the
-accuracy test measure the models on sentences they were not built from.
+accuracy test measure the models on sentences they were not built from. (The cross-source
+measurements build from a file holding only some of the corpora, and measure on another.)
 """
 
 from __future__ import annotations
@@ -17,15 +18,15 @@ import argparse
 import hashlib
 import json
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
 from langdetect.utils.lang_profile import LangProfile
 
-from pantau.language import corpus, features, lexical
+from pantau.language import corpus, features, lexical, second_opinion
 from pantau.language.base import PROFILES_DIR
 from pantau.language.family import (
     MALAYIC,
@@ -34,6 +35,9 @@ from pantau.language.family import (
     pair_char_features,
     pair_evidence,
     pair_word_features,
+    pair_word_ratio,
+    second_group_vector,
+    second_pair_evidence,
 )
 from pantau.language.naive_bayes import CountTable, NaiveBayes, contrast
 
@@ -59,6 +63,22 @@ PAIR_INDONESIAN_KEPT = 0.995
 OFFSETS = [float(value) for value in range(0, 61)]
 TEMPERATURES = [float(value) for value in (1, 2, 3, 5, 7, 10, 15, 20, 30, 40, 60, 80)]
 SLOPES = [0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0]
+# Weights tried for CLD3's opinion (0: not at all); ties go to the smaller weight.
+SECOND_WEIGHTS = [0.0, 0.25, 0.5, 1.0, 2.0]
+# A language of the family the build has no class for is named when CLD3 names it and the text's
+# share of Indonesian-or-Malay vocabulary is below what all but this share of the Indonesian
+# training samples have, or CLD3's probability is at least the smallest of UNLEARNT_PROBABILITIES
+# that names such a language for at most that share of them.
+UNLEARNT_INDONESIAN_LOST = 0.003
+UNLEARNT_PROBABILITIES = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999, 1.0]
+
+# A language with fewer training samples than this (one document's paragraphs, say) gets no class
+# of its own in the group model: so few cannot be cross-validated, and a class fitted to them
+# claims any text that shares their topic. The detector leaves such languages to CLD3.
+MIN_CLASS_SAMPLES = 50
+# The pair's trained evidence is weighted n / (n + PAIR_PRIOR_SAMPLES) for n Malay samples: with
+# hundreds it counts nearly fully, with a handful the frequency evidence decides.
+PAIR_PRIOR_SAMPLES = 200
 
 
 def build_profile(code: str, texts: Sequence[str]) -> dict:
@@ -80,6 +100,8 @@ class Prepared:
     pair_words: dict[str, int]
     pair_chars: dict[str, int]
     frequency: float  # the large-corpus Malay-over-Indonesian word evidence
+    coverage: float  # share of the words in the large-corpus Indonesian or Malay lists
+    opinion: second_opinion.Opinion
 
 
 def _fold(sample: corpus.Sample) -> int:
@@ -101,6 +123,8 @@ def _prepare(samples: Sequence[corpus.Sample]) -> list[Prepared]:
                 pair_words=pair_word_features(word_list),
                 pair_chars=pair_char_features(word_list),
                 frequency=frequencies.log_ratio(word_list),
+                coverage=frequencies.coverage(word_list),
+                opinion=second_opinion.opinion(sample.text),
             )
         )
     return prepared
@@ -111,7 +135,11 @@ def _group_label(code: str) -> str:
 
 
 def _group_classes(prepared: Sequence[Prepared]) -> list[str]:
-    return sorted({_group_label(p.code) for p in prepared})
+    """Group classes with enough samples to be learnt (the Indonesian-or-Malay one always)."""
+    sizes = Counter(_group_label(p.code) for p in prepared)
+    return sorted(
+        name for name, size in sizes.items() if size >= MIN_CLASS_SAMPLES or name == MALAYIC
+    )
 
 
 def train_tables(prepared: Sequence[Prepared], group_classes: list[str]) -> dict:
@@ -119,7 +147,8 @@ def train_tables(prepared: Sequence[Prepared], group_classes: list[str]) -> dict
     group = CountTable(group_classes)
     words, chars = CountTable(["id", "ms"]), CountTable(["id", "ms"])
     for sample in prepared:
-        group.add(sample.group, _group_label(sample.code))
+        if _group_label(sample.code) in group_classes:
+            group.add(sample.group, _group_label(sample.code))
         if sample.code in ("id", "ms"):
             words.add(sample.pair_words, sample.code)
             chars.add(sample.pair_chars, sample.code)
@@ -130,26 +159,38 @@ def train_tables(prepared: Sequence[Prepared], group_classes: list[str]) -> dict
     }
 
 
-def _cross_validate(prepared: Sequence[Prepared]) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Group log-likelihoods and pair evidence of every sample, from models that never saw it."""
+@dataclass
+class CrossValidated:
+    """Every sample's evidence from models that never saw it, part by part."""
+
+    classes: list[str]
+    group_scores: np.ndarray  # (samples, classes) group log-likelihoods
+    group_second: np.ndarray  # (samples, classes) CLD3's log-probabilities of the classes
+    pair_parts: np.ndarray  # (samples, 4) words, characters, frequency, CLD3 log odds
+
+
+def _cross_validate(prepared: Sequence[Prepared]) -> CrossValidated:
     classes = _group_classes(prepared)
     group_scores = np.zeros((len(prepared), len(classes)))
-    pair = np.zeros(len(prepared))
+    pair_parts = np.zeros((len(prepared), 4))
     for fold in range(FOLDS):
         tables = train_tables([p for p in prepared if p.fold != fold], classes)
         group = NaiveBayes(tables["group"])
         words, chars = NaiveBayes(tables["pair_words"]), NaiveBayes(tables["pair_chars"])
-        word_ratio, char_ratio = words.ratio("ms", "id"), chars.ratio("ms", "id")
+        word_ratio, char_ratio = pair_word_ratio(words), chars.ratio("ms", "id")
         for position, sample in enumerate(prepared):
             if sample.fold != fold:
                 continue
             group_scores[position] = group.scores(sample.group)
-            pair[position] = pair_evidence(
+            pair_parts[position, :3] = (
                 contrast(word_ratio, words.known(sample.pair_words)),
                 contrast(char_ratio, chars.known(sample.pair_chars)),
                 sample.frequency,
             )
-    return classes, group_scores, pair
+    for position, sample in enumerate(prepared):
+        pair_parts[position, 3] = second_pair_evidence(sample.opinion)
+    group_second = np.asarray([second_group_vector(p.opinion, classes) for p in prepared])
+    return CrossValidated(classes, group_scores, group_second, pair_parts)
 
 
 def _log_loss(probabilities: np.ndarray) -> float:
@@ -163,60 +204,136 @@ def _smallest(grid: Sequence[float], good: Callable[[float], bool]) -> float:
     return grid[-1]
 
 
+def _softmax_loss(scores: np.ndarray, truth: np.ndarray) -> float:
+    scaled = scores - scores.max(axis=1, keepdims=True)
+    shares = np.exp(scaled)
+    shares /= shares.sum(axis=1, keepdims=True)
+    return _log_loss(shares[np.arange(len(truth)), truth])
+
+
+def _balanced_accuracy(hits: np.ndarray, truth: np.ndarray) -> float:
+    return float(np.mean([hits[truth == label].mean() for label in np.unique(truth)]))
+
+
+def unlearnt_rules(prepared: Sequence[Prepared], classes: list[str]) -> dict[str, float]:
+    """When CLD3 may name a family language the build has no class for (see Decision)."""
+    indonesian = [p for p in prepared if p.code == "id"]
+    shares = np.sort([p.coverage for p in indonesian])
+    learnt = {c for c in classes if c != MALAYIC} | {"id", "ms"}
+    unlearnt = set(second_opinion.FAMILY.values()) - learnt
+    named = [p.opinion.probability for p in indonesian if p.opinion.code in unlearnt]
+    least = _smallest(
+        UNLEARNT_PROBABILITIES,
+        lambda value: sum(p >= value for p in named) <= UNLEARNT_INDONESIAN_LOST * len(indonesian),
+    )
+    return {
+        "unlearnt_max_coverage": round(
+            float(shares[int(UNLEARNT_INDONESIAN_LOST * shares.size)]), 6
+        ),
+        "unlearnt_min_probability": least,
+    }
+
+
 def choose_decision(
-    codes: Sequence[str], classes: list[str], group_scores: np.ndarray, pair: np.ndarray
+    codes: Sequence[str], validated: CrossValidated, malay_samples: int
 ) -> tuple[Decision, dict]:
     """The decision constants, and the cross-validated figures they give."""
+    classes = validated.classes
     codes_arr = np.asarray(codes)
-    truth = np.asarray([classes.index(_group_label(code)) for code in codes])
+    in_group = np.asarray([_group_label(code) in classes for code in codes])
+    truth = np.asarray(
+        [
+            classes.index(_group_label(c)) if ok else -1
+            for c, ok in zip(codes, in_group, strict=True)
+        ]
+    )
     malayic = classes.index(MALAYIC)
     indonesian = codes_arr == "id"
+    scores, second = validated.group_scores, validated.group_second
 
-    def predicted(offset: float) -> np.ndarray:
-        shifted = group_scores.copy()
-        shifted[:, malayic] += offset
-        return shifted.argmax(axis=1)
+    def offset_for(fused: Callable[[float], np.ndarray]) -> float:
+        return _smallest(
+            OFFSETS,
+            lambda o: (
+                (fused(o)[indonesian].argmax(axis=1) == malayic).mean() >= GROUP_INDONESIAN_KEPT
+            ),
+        )
 
-    offset = _smallest(
-        OFFSETS, lambda o: (predicted(o)[indonesian] == malayic).mean() >= GROUP_INDONESIAN_KEPT
+    def shifted(offset: float) -> np.ndarray:
+        moved = scores.copy()
+        moved[:, malayic] += offset
+        return moved
+
+    # Temperature first, on pantau's own evidence: it calibrates the group model's shares.
+    plain_offset = offset_for(shifted)
+    temperature = min(
+        TEMPERATURES,
+        key=lambda t: _softmax_loss(shifted(plain_offset)[in_group] / t, truth[in_group]),
     )
-    shifted = group_scores.copy()
-    shifted[:, malayic] += offset
 
-    def group_loss(temperature: float) -> float:
-        scaled = shifted / temperature
-        scaled -= scaled.max(axis=1, keepdims=True)
-        shares = np.exp(scaled)
-        shares /= shares.sum(axis=1, keepdims=True)
-        return _log_loss(shares[np.arange(len(truth)), truth])
+    def fused_with(weight: float) -> Callable[[float], np.ndarray]:
+        return lambda offset: shifted(offset) / temperature + weight * second
 
-    temperature = min(TEMPERATURES, key=group_loss)
+    def group_quality(weight: float) -> float:
+        fused = fused_with(weight)(offset_for(fused_with(weight)))
+        hits = fused.argmax(axis=1) == truth
+        return _balanced_accuracy(hits[in_group], truth[in_group])
 
-    indonesian_pair = np.sort(pair[indonesian])
-    kept = math.ceil(PAIR_INDONESIAN_KEPT * indonesian_pair.size) - 1
-    threshold = float(indonesian_pair[kept])
+    quality = {weight: group_quality(weight) for weight in SECOND_WEIGHTS}
+    group_weight = max(SECOND_WEIGHTS, key=lambda w: (quality[w], -w))
+    offset = offset_for(fused_with(group_weight))
+    group_hits = fused_with(group_weight)(offset).argmax(axis=1) == truth
+
+    trained_weight = malay_samples / (malay_samples + PAIR_PRIOR_SAMPLES)
     in_pair = np.isin(codes_arr, ["id", "ms"])
-    is_malay = codes_arr[in_pair] == "ms"
+    is_malay = codes_arr == "ms"
+
+    def pair_for(second_weight: float) -> np.ndarray:
+        parts = validated.pair_parts
+        return np.asarray(
+            [
+                pair_evidence(*row, trained_weight=trained_weight, second_weight=second_weight)
+                for row in parts
+            ]
+        )
+
+    def threshold_for(pair: np.ndarray) -> float:
+        indonesian_pair = np.sort(pair[indonesian])
+        return float(indonesian_pair[math.ceil(PAIR_INDONESIAN_KEPT * indonesian_pair.size) - 1])
+
+    def malay_recall(second_weight: float) -> float:
+        pair = pair_for(second_weight)
+        return float((pair[is_malay] > threshold_for(pair)).mean())
+
+    # Too few Malay samples to compare weights on: CLD3's log odds are left out of the pair.
+    pair_weights = SECOND_WEIGHTS if malay_samples >= MIN_CLASS_SAMPLES else [0.0]
+    recall = {weight: malay_recall(weight) for weight in pair_weights}
+    pair_weight = max(pair_weights, key=lambda w: (recall[w], -w))
+    pair = pair_for(pair_weight)
+    threshold = threshold_for(pair)
 
     def pair_loss(slope: float) -> float:
         malay = 1.0 / (1.0 + np.exp(-slope * (pair[in_pair] - threshold)))
-        return _log_loss(np.where(is_malay, malay, 1.0 - malay))
+        return _log_loss(np.where(is_malay[in_pair], malay, 1.0 - malay))
 
     slope = min(SLOPES, key=pair_loss)
 
-    group_hits = predicted(offset) == truth
     final_hits = group_hits.copy()
     says_malay = pair > threshold
-    final_hits[codes_arr == "id"] &= ~says_malay[codes_arr == "id"]
-    final_hits[codes_arr == "ms"] &= says_malay[codes_arr == "ms"]
+    final_hits[indonesian] &= ~says_malay[indonesian]
+    final_hits[is_malay] &= says_malay[is_malay]
     figures = {
-        code: round(float(final_hits[codes_arr == code].mean()), 4) for code in sorted(set(codes))
+        code: round(float(final_hits[codes_arr == code].mean()), 4)
+        for code in sorted(set(codes_arr[in_group]))
     }
     decision = Decision(
         malayic_offset=offset,
         group_temperature=temperature,
         pair_threshold=round(threshold, 6),
         pair_slope=slope,
+        second_group_weight=group_weight,
+        second_pair_weight=pair_weight,
+        trained_pair_weight=round(trained_weight, 6),
     )
     return decision, figures
 
@@ -241,9 +358,11 @@ def build(corpus_path: Path, profiles_dir: Path, family_file: Path) -> dict:
         (profiles_dir / code).write_text(text, encoding="utf-8")
 
     prepared = _prepare(samples)
-    classes, group_scores, pair = _cross_validate(prepared)
-    decision, figures = choose_decision([p.code for p in prepared], classes, group_scores, pair)
-    stored = train_tables(prepared, _group_classes(prepared))
+    validated = _cross_validate(prepared)
+    malay_samples = sum(p.code == "ms" for p in prepared)
+    decision, figures = choose_decision([p.code for p in prepared], validated, malay_samples)
+    decision = replace(decision, **unlearnt_rules(prepared, validated.classes))
+    stored = train_tables(prepared, validated.classes)
     stored["decision"] = asdict(decision)
     stored["cross_validated_accuracy"] = figures
     stored["training_samples"] = len(samples)

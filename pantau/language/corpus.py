@@ -72,6 +72,11 @@ def group_key(sample_id: str) -> str:
     return _LANGID_PART.sub("", sample_id)
 
 
+def source_of(sample_id: str) -> str:
+    """The corpus a sample comes from: "nusax", "NTREX" or "langid.py"."""
+    return sample_id.split(":", 1)[0]
+
+
 def is_held_out(sample_id: str) -> bool:
     """Stable (process- and platform-independent) 20% split on the group key."""
     digest = hashlib.sha1(group_key(sample_id).encode("utf-8")).digest()

@@ -7,9 +7,10 @@ import re
 import threading
 from pathlib import Path
 
-from pantau.language import features
-from pantau.language.base import Evidence, LangdetectStage
+from pantau.language import features, lexical, second_opinion
+from pantau.language.base import PROFILES_DIR, Evidence, LangdetectStage
 from pantau.language.family import FamilyModel
+from pantau.language.second_opinion import Opinion
 
 FAMILY_FILE = Path(__file__).resolve().parent / "family.json"
 
@@ -21,6 +22,10 @@ DEFAULT_SLICE = 1000  # characters of title + body looked at
 MIN_LETTERS = 20
 # Below this score the source's declared language, when given, wins over the guess.
 LOW_CONFIDENCE = 0.5
+# Indonesian and Malay share most of their words, so a headline or a short post of one often
+# reads as the other: between these two the declared language wins below this higher score.
+CLOSE_PAIR = frozenset({"id", "ms"})
+CLOSE_PAIR_CONFIDENCE = 0.75
 # langdetect's profiles sometimes prefer a language pantau hardly ever sees (Norwegian,
 # Afrikaans) for a short English or Indonesian sentence. When one of pantau's own languages is
 # within this many nats per n-gram of langdetect's favourite, the second stage decides; real
@@ -72,16 +77,24 @@ class LanguageDetector:
     def __init__(self, stage: LangdetectStage, family: FamilyModel) -> None:
         self.stage = stage
         self.family = family
-        self.domain = frozenset(family.codes)
+        # Languages the second stage decides between: the family model's own, and those of
+        # CLD3's that it has no class for (a build without their samples still names them).
+        self.unlearnt = frozenset(second_opinion.FAMILY.values()) - set(family.codes)
+        self.domain = frozenset(family.codes) | self.unlearnt
 
     @classmethod
     def load(cls) -> LanguageDetector:
-        if not FAMILY_FILE.is_file():
+        return cls.from_files(PROFILES_DIR, FAMILY_FILE)
+
+    @classmethod
+    def from_files(cls, profiles_dir: Path, family_file: Path) -> LanguageDetector:
+        """A detector from built files (`python -m pantau.language.build` writes them)."""
+        if not family_file.is_file():
             raise FileNotFoundError(
-                f"{FAMILY_FILE} is missing; build it with `python -m pantau.language.build`"
+                f"{family_file} is missing; build it with `python -m pantau.language.build`"
             )
-        stored = json.loads(FAMILY_FILE.read_text(encoding="utf-8"))
-        return cls(LangdetectStage(), FamilyModel(stored))
+        stored = json.loads(family_file.read_text(encoding="utf-8"))
+        return cls(LangdetectStage(profiles_dir), FamilyModel(stored))
 
     def detect(self, text: str, declared: str | None = None) -> tuple[str, float]:
         declared = normalise_code(declared)
@@ -96,11 +109,13 @@ class LanguageDetector:
         code, score = self._decide(text, evidence)
         if letters < MIN_LETTERS:
             score = min(score, LOW_CONFIDENCE * letters / MIN_LETTERS)
-        if declared and code != declared and score < LOW_CONFIDENCE:
+        bar = CLOSE_PAIR_CONFIDENCE if {code, declared} == CLOSE_PAIR else LOW_CONFIDENCE
+        if declared and code != declared and score < bar:
             return declared, score
         return code, score
 
     def _decide(self, text: str, evidence: Evidence) -> tuple[str, float]:
+        opinion = second_opinion.opinion(text)
         if all(lang in self.domain for lang in evidence.candidates):
             domain_share = 1.0  # langdetect's walk could only end among pantau's languages
         else:
@@ -108,12 +123,24 @@ class LanguageDetector:
             probabilities = evidence.probabilities
             domain_share = sum(p for lang, p in probabilities.items() if lang in self.domain)
             if best not in self.domain:
-                if not self._domain_is_close(evidence):
+                if not (self._domain_is_close(evidence) or self._named_by_cld3(opinion)):
                     return best, probabilities[best]
                 domain_share = max(domain_share, DOMAIN_PRIOR_SHARE)
-        probabilities = self.family.probabilities(features.words(text))
+        share = min(1.0, domain_share)
+        word_list = features.words(text)
+        decision = self.family.decision
+        if opinion.code in self.unlearnt and (
+            opinion.probability >= decision.unlearnt_min_probability
+            or lexical.shared_contrast().coverage(word_list) < decision.unlearnt_max_coverage
+        ):
+            return opinion.code, opinion.probability * share
+        probabilities = self.family.probabilities(word_list, opinion)
         code = max(probabilities, key=probabilities.__getitem__)
-        return code, probabilities[code] * min(1.0, domain_share)
+        return code, probabilities[code] * share
+
+    def _named_by_cld3(self, opinion: Opinion) -> bool:
+        """CLD3 is sure the text is one of the languages the second stage decides between."""
+        return opinion.reliable and opinion.family_code is not None
 
     def _domain_is_close(self, evidence: Evidence) -> bool:
         likelihood = evidence.log_likelihood

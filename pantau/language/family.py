@@ -10,10 +10,14 @@ labelled sentences decide:
 2. *pair*: Indonesian against Malay, on the presence of words and of character 3-5-grams, with
    the large-corpus word frequencies of pantau.language.lexical added to the trained evidence.
 
+Both decisions also weigh CLD3's opinion (pantau.language.second_opinion), and the pair's trained
+evidence counts in proportion to how many Malay samples it was trained on: with a handful it is
+noise that looks like signal in cross-validation, so the frequency evidence decides alone.
+
 Indonesian is by far the most common language pantau reads, so both decisions lean towards it:
 an offset for the Indonesian-or-Malay class and a threshold that the Malay evidence must pass,
 both chosen at build time by cross-validation on the training part (never the held-out part),
-on the same evidence the detector then uses.
+on the same evidence the detector then uses; so are the weights of CLD3's opinion.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import numpy as np
 
 from pantau.language import features, lexical
 from pantau.language.naive_bayes import NaiveBayes, contrast
+from pantau.language.second_opinion import Opinion
 
 MALAYIC = "id|ms"  # the group class standing for Indonesian and Malay together
 
@@ -61,12 +66,55 @@ def pair_word_features(word_list: list[str]) -> dict[str, int]:
 
 
 def pair_char_features(word_list: list[str]) -> dict[str, int]:
-    return dict.fromkeys((term for word in word_list for term in pair_char_terms(word)), 1)
+    informal = lexical.informal_words()  # their letters say nothing reliable either way
+    return dict.fromkeys(
+        (term for word in word_list if word not in informal for term in pair_char_terms(word)), 1
+    )
 
 
-def pair_evidence(by_words: float, by_chars: float, by_frequency: float) -> float:
-    """Malay-over-Indonesian evidence from its three parts; positive values lean Malay."""
-    return by_words + PAIR_CHAR_WEIGHT * by_chars + lexical.WEIGHT * by_frequency
+def pair_word_ratio(table: NaiveBayes) -> np.ndarray:
+    """Per-word Malay-over-Indonesian ratio, informal Indonesian never leaning Malay."""
+    ratio = table.ratio("ms", "id")
+    for word in lexical.informal_words():
+        row = table.index.get(features.WORD_PREFIX + word)
+        if row is not None:
+            ratio[row] = min(ratio[row], 0.0)
+    return ratio
+
+
+def second_pair_evidence(opinion: Opinion) -> float:
+    """CLD3's Malay-over-Indonesian log odds."""
+    return opinion.log_probability("ms") - opinion.log_probability("id")
+
+
+def second_group_vector(opinion: Opinion, classes: list[str]) -> np.ndarray:
+    """CLD3's log-probability of each group class (the Indonesian-or-Malay class sums both)."""
+    values = []
+    for name in classes:
+        if name == MALAYIC:
+            values.append(
+                np.logaddexp(opinion.log_probability("id"), opinion.log_probability("ms"))
+            )
+        else:
+            values.append(opinion.log_probability(name))
+    return np.asarray(values, dtype=np.float64)
+
+
+def pair_evidence(
+    by_words: float,
+    by_chars: float,
+    by_frequency: float,
+    by_second: float = 0.0,
+    *,
+    trained_weight: float = 1.0,
+    second_weight: float = 0.0,
+) -> float:
+    """Malay-over-Indonesian evidence from its parts; positive values lean Malay."""
+    return (
+        trained_weight * (by_words + PAIR_CHAR_WEIGHT * by_chars)
+        + lexical.WEIGHT * by_frequency
+        + second_weight * by_second
+    )
 
 
 @dataclass(frozen=True)
@@ -77,6 +125,14 @@ class Decision:
     group_temperature: float  # divides log-likelihoods before the softmax (calibration)
     pair_threshold: float  # Malay evidence needed to say Malay
     pair_slope: float  # logistic slope turning pair evidence into a probability
+    second_group_weight: float = 0.0  # weight of CLD3's log-probabilities in the group decision
+    second_pair_weight: float = 0.0  # weight of CLD3's Malay-over-Indonesian log odds
+    trained_pair_weight: float = 1.0  # weight of the pair's trained evidence (Malay data share)
+    # A language of the family the build had no class for is named when CLD3 names it, and either
+    # less than this share of the text's words is Indonesian or Malay vocabulary ...
+    unlearnt_max_coverage: float = 0.0
+    # ... or CLD3's probability is at least this.
+    unlearnt_min_probability: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -109,7 +165,7 @@ class FamilyModel:
         self._malayic = self.group.classes.index(MALAYIC)
         self._offsets = np.zeros(len(self.group.classes))
         self._offsets[self._malayic] = self.decision.malayic_offset
-        self._word_ratio = self.pair_words.ratio("ms", "id")
+        self._word_ratio = pair_word_ratio(self.pair_words)
         self._char_ratio = self.pair_chars.ratio("ms", "id")
         # Filled from many threads at once: a lost race only means a word is looked up twice.
         self._rows: dict[str, _WordRows] = {}
@@ -120,15 +176,21 @@ class FamilyModel:
             found = _WordRows(
                 group=self.group.score_rows(self.group.known(group_terms(word))),
                 pair_word=self.pair_words.index.get(features.WORD_PREFIX + word),
-                pair_chars=tuple(self.pair_chars.known(pair_char_terms(word))),
+                pair_chars=tuple(self.pair_chars.known(pair_char_features([word]))),
             )
             if len(self._rows) >= WORD_CACHE_LIMIT:
                 self._rows = {}
             self._rows[word] = found
         return found
 
-    def probabilities(self, word_list: list[str]) -> dict[str, float]:
-        """Probability of each code; "id" and "ms" split the Indonesian-or-Malay share."""
+    def probabilities(
+        self, word_list: list[str], opinion: Opinion | None = None
+    ) -> dict[str, float]:
+        """Probability of each code; "id" and "ms" split the Indonesian-or-Malay share.
+
+        `opinion` is CLD3's view of the same text (pantau.language.second_opinion.opinion).
+        """
+        decision = self.decision
         group_vectors: list[np.ndarray] = [self._offsets]
         word_rows: set[int] = set()
         char_rows: set[int] = set()
@@ -139,7 +201,11 @@ class FamilyModel:
                 word_rows.add(rows.pair_word)
             char_rows.update(rows.pair_chars)
         scores = np.sum(group_vectors, axis=0)
-        scaled = scores / self.decision.group_temperature
+        scaled = scores / decision.group_temperature
+        if opinion is not None and decision.second_group_weight:
+            scaled = scaled + decision.second_group_weight * second_group_vector(
+                opinion, self.group.classes
+            )
         shares = np.exp(scaled - scaled.max())
         shares /= shares.sum()
         result = {
@@ -152,8 +218,11 @@ class FamilyModel:
             contrast(self._word_ratio, word_rows),
             contrast(self._char_ratio, char_rows),
             lexical.shared_contrast().log_ratio(word_list),
+            second_pair_evidence(opinion) if opinion is not None else 0.0,
+            trained_weight=decision.trained_pair_weight,
+            second_weight=decision.second_pair_weight,
         )
-        malay = _logistic(self.decision.pair_slope * (evidence - self.decision.pair_threshold))
+        malay = _logistic(decision.pair_slope * (evidence - decision.pair_threshold))
         result["id"] = malayic * (1.0 - malay)
         result["ms"] = malayic * malay
         return result
